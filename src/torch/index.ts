@@ -1,0 +1,9 @@
+// The engine's public API, PyTorch's names in camelCase: `import * as torch from 'shiftkit/torch'`.
+export { Tensor, aten, type Scalar, type TensorOrScalar, type Shape } from './tensor.js';
+export * from './dtype.js';
+export * from './creation.js';
+export * from './functions.js';
+export * from './runtime.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd.js';
+export * as autograd from './autograd.js';
+export { scope, scope as tidy, keep as keepTensor } from './scope.js';
