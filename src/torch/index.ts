@@ -6,4 +6,5 @@ export * from './functions.js';
 export * from './runtime.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd.js';
 export * as autograd from './autograd.js';
+export * as F from './functional.js';
 export { scope, scope as tidy, keep as keepTensor } from './scope.js';
