@@ -1,0 +1,116 @@
+// `npm run bench:engine`: ShiftKit against PyTorch (Debian python3-torch, the same libtorch) in one run, same
+// workloads, same thread counts, medians. Prints a table, then one JSON line.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import * as torch from '../src/torch/index.js';
+import { F } from '../src/torch/index.js';
+import { SGD } from '../src/torch/optim/index.js';
+import { resnet18 } from '../src/nn/resnet.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 7);
+const [BATCH, HEIGHT, WIDTH] = [8, 128, 256];
+const DISPATCH_N = 200_000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function pytorch(args: string[]): { torch: string; threads: number; result: any } {
+  const out = execFileSync('/usr/bin/python3', ['bench/reference/engine.py', ...args], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function resnetStep(threads: number): { ms: number; times: number[] } {
+  torch.setNumThreads(threads);
+  torch.manualSeed(0);
+  const model = resnet18({ numClasses: 1000 });
+  model.train();
+  const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = torch.randn([BATCH, 3, HEIGHT, WIDTH]);
+  const y = torch.randint(0, 1000, [BATCH]);
+  const step = () => torch.scope(() => {
+    opt.zeroGrad();
+    F.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  });
+  for (let i = 0; i < 3; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), times };
+}
+
+function dispatch(): Record<string, number> {
+  torch.setNumThreads(1);
+  let a = torch.rand([1000]);
+  const b = torch.rand([1000]);
+  const cases: Record<string, () => void> = {
+    add: () => a.add(b).dispose(),
+    mul: () => a.mul(b).dispose(),
+    relu: () => a.relu().dispose(),
+    add_: () => { a.add_(b); },
+  };
+  const out: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(cases)) {
+    for (let i = 0; i < 1000; i++) fn();
+    const runs: number[] = [];
+    for (let r = 0; r < REPS; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < DISPATCH_N; i++) fn();
+      runs.push(((performance.now() - t0) / DISPATCH_N) * 1000);
+    }
+    out[name] = median(runs);
+    a.dispose();
+    a = torch.rand([1000]);
+  }
+  return out;
+}
+
+/** Peak FP32 FLOP/s estimate: cores x clock x FLOPs per cycle per core (2 FMA pipes x SIMD lanes x 2). */
+function peakGflops(): { gflops: number; how: string } {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const mhz = Number(/cpu MHz\s*:\s*([\d.]+)/.exec(cpuinfo)?.[1] ?? 0);
+  const flags = /flags\s*:\s*(.*)/.exec(cpuinfo)?.[1].split(' ') ?? [];
+  const amd = /AuthenticAMD/.test(cpuinfo);
+  // Intel cores with AVX-512 have two 512-bit FMA units; AMD Zen 4 runs AVX-512 on two 256-bit pipes.
+  const lanes = flags.includes('avx512f') && !amd ? 16 : flags.includes('avx2') ? 8 : 4;
+  const perCycle = 2 * lanes * 2;
+  const cores = os.availableParallelism();
+  return { gflops: (cores * mhz * perCycle) / 1000, how: `${cores} cores x ${mhz.toFixed(0)} MHz x ${perCycle} FLOP/cycle` };
+}
+
+const rows: { name: string; shiftkit: number; pytorch: number; unit: string }[] = [];
+const record = (name: string, shiftkit: number, pt: number, unit: string) => rows.push({ name, shiftkit, pytorch: pt, unit });
+
+const info = torch.buildInfo();
+console.log(`libtorch ${info.torchVersion}; ${os.availableParallelism()} cores; ${REPS} repetitions, medians`);
+let flops = 0;
+for (const threads of [os.availableParallelism(), 1, 2]) {
+  const ours = resnetStep(threads);
+  const theirs = pytorch(['--threads', String(threads), '--what', 'resnet', '--reps', String(REPS)]);
+  flops = theirs.result.flops;
+  record(`resnet18 train step ${BATCH}x3x${HEIGHT}x${WIDTH}, ${threads} thread(s)`, ours.ms, theirs.result.ms, 'ms');
+}
+const ours = dispatch();
+const theirs = pytorch(['--threads', '1', '--what', 'dispatch', '--reps', String(REPS)]).result;
+for (const name of Object.keys(ours)) record(`elementwise ${name} on 1,000 floats`, ours[name], theirs[name], 'us');
+
+const peak = peakGflops();
+const stepMs = rows[0].shiftkit;
+const achieved = flops / (stepMs / 1000) / 1e9;
+for (const r of rows) {
+  console.log(`${r.name.padEnd(52)} ShiftKit ${r.shiftkit.toFixed(r.unit === 'us' ? 3 : 1).padStart(9)} ${r.unit}` +
+    `  PyTorch ${r.pytorch.toFixed(r.unit === 'us' ? 3 : 1).padStart(9)} ${r.unit}  ratio ${(r.shiftkit / r.pytorch).toFixed(3)}`);
+}
+console.log(`resnet18 step: ${(flops / 1e9).toFixed(1)} GFLOP (3 x forward multiply-adds x 2), ${achieved.toFixed(1)} GFLOP/s = ` +
+  `${((100 * achieved) / peak.gflops).toFixed(0)}% of estimated peak ${peak.gflops.toFixed(0)} GFLOP/s (${peak.how})`);
+console.log(JSON.stringify({
+  bench: 'engine', torch: info.torchVersion, cores: os.availableParallelism(),
+  rows: rows.map((r) => ({ ...r, ratio: r.shiftkit / r.pytorch })),
+  resnet18: { gflopPerStep: flops / 1e9, achievedGflops: achieved, peakGflops: peak.gflops, peakEstimate: peak.how },
+}));
