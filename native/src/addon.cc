@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initData(env, exports);
   initRuntime(env, exports);
   initFastOps(env, exports);
+  initVision(env, exports);
   return exports;
 }
 

@@ -9,4 +9,5 @@ void initAutograd(Napi::Env env, Napi::Object exports);  // autograd.cc: backwar
 void initData(Napi::Env env, Napi::Object exports);      // data.cc: tensors to and from JavaScript memory
 void initRuntime(Napi::Env env, Napi::Object exports);   // runtime.cc: threads, seeds, devices
 void initFastOps(Napi::Env env, Napi::Object exports);  // fastops.cc: unboxed hot elementwise ops
+void initVision(Napi::Env env, Napi::Object exports);   // vision.cc: torchvision's detection ops (nms, roi_align, ...)
 }  // namespace shiftkit
