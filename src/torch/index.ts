@@ -8,6 +8,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd.js
 export * as autograd from './autograd.js';
 export * as F from './functional.js';
 export * as nn from './nn/index.js';
+export * as ops from './ops/index.js';
 export * as optim from './optim/index.js';
 export * as safetensors from './safetensors.js';
 export { scope, scope as tidy, keep as keepTensor } from './scope.js';
