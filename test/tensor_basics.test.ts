@@ -204,6 +204,11 @@ test('`using` disposes a tensor at the end of its block', () => {
   assert.ok(escaped.isDisposed);
   assert.equal(live(), base);
   escaped.dispose();  // a second dispose is harmless
+  {
+    using fromArray = torch.tensor([[1, 2], [3, 4]], { dtype: 'int32' });  // staged through float64
+    assert.equal(fromArray.dtype, 'int32');
+  }
+  assert.equal(live(), base);
 });
 
 // ---- errors ----

@@ -46,6 +46,12 @@ function flatten(data: Nested, shape: number[], out: (number | boolean)[], depth
   for (const d of data) flatten(d, shape, out, depth + 1);
 }
 
+// Frees a staging tensor now, so torch.tensor(...) leaves one live tensor (what `using` or dispose() frees).
+function replace(staging: Tensor, result: Tensor): Tensor {
+  staging.dispose();
+  return result;
+}
+
 /**
  * torch.tensor: from a number, nested arrays or a TypedArray (with an optional shape). JavaScript has one
  * number type, so numbers make float32 unless `dtype` says otherwise; booleans make bool; a TypedArray
@@ -56,7 +62,7 @@ export function tensor(data: Nested | ArrayBufferView, opts: TensorOptions & { s
   if (ArrayBuffer.isView(data)) {
     const shape = opts.shape ?? [(data as unknown as ArrayLike<number>).length];
     t = new Tensor(native.fromBuffer(data, shape, dtypeCode(dtypeOfTypedArray(data))));
-    if (opts.dtype && opts.dtype !== t.dtype) t = t.to(opts.dtype);
+    if (opts.dtype && opts.dtype !== t.dtype) t = replace(t, t.to(opts.dtype));
   } else {
     const shape: number[] = [];
     const flat: (number | boolean)[] = [];
@@ -65,9 +71,9 @@ export function tensor(data: Nested | ArrayBufferView, opts: TensorOptions & { s
     const dtype = opts.dtype ?? (allBool ? 'bool' : 'float32');
     const f64 = Float64Array.from(flat, Number);
     t = new Tensor(native.fromBuffer(f64, opts.shape ?? shape, dtypeCode('float64')));
-    if (dtype !== 'float64') t = t.to(dtype);
+    if (dtype !== 'float64') t = replace(t, t.to(dtype));
   }
-  if (opts.device && opts.device !== 'cpu') t = t.to({ device: opts.device });
+  if (opts.device && opts.device !== 'cpu') t = replace(t, t.to({ device: opts.device }));
   return finish(t, opts);
 }
 
