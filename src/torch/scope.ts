@@ -10,6 +10,8 @@ import { native, type Handle } from './native.js';
 
 export interface Owned {
   readonly handle: Handle;
+  /** The scope that will dispose it, or null when only dispose() or the garbage collector will. */
+  owner: Scope | null;
   dispose(): void;
 }
 
@@ -28,13 +30,24 @@ export function currentScope(): Scope | undefined {
 /** Gives `obj` to the active scope, or to the garbage collector when there is none. */
 export function adopt(obj: Owned): void {
   const s = active.getStore();
-  if (s) s.owned.add(obj);
-  else collector.register(obj, obj.handle, obj);
+  if (s) give(obj, s);
+  else unscope(obj);
 }
 
-/** Called by dispose(): the collector no longer needs to free it. */
+function give(obj: Owned, s: Scope): void {
+  s.owned.add(obj);
+  obj.owner = s;
+}
+
+function unscope(obj: Owned): void {
+  obj.owner = null;
+  collector.register(obj, obj.handle, obj);
+}
+
+/** Called by dispose(): neither its scope nor the collector needs to free it any more. */
 export function forget(obj: Owned): void {
-  collector.unregister(obj);
+  if (obj.owner) obj.owner.owned.delete(obj);
+  else collector.unregister(obj);
 }
 
 function release(s: Scope, result: unknown): void {
@@ -43,8 +56,8 @@ function release(s: Scope, result: unknown): void {
   const parent = active.getStore();
   for (const obj of s.owned) {
     if (escaping.has(obj)) {
-      if (parent) parent.owned.add(obj);
-      else collector.register(obj, obj.handle, obj);
+      if (parent) give(obj, parent);
+      else unscope(obj);
     } else {
       obj.dispose();
     }
@@ -91,9 +104,11 @@ export function scope<T>(fn: () => T): T {
   return result;
 }
 
-/** Takes obj out of the active scope: it lives until disposed (module parameters, optimizer state). */
+/** Takes obj out of its scope: it lives until disposed (module parameters, optimizer state). */
 export function keep<T extends Owned>(obj: T): T {
-  const s = active.getStore();
-  if (s?.owned.delete(obj)) collector.register(obj, obj.handle, obj);
+  if (obj.owner) {
+    obj.owner.owned.delete(obj);
+    unscope(obj);
+  }
   return obj;
 }

@@ -1,7 +1,7 @@
 // The Tensor class and `aten`, the bridge from TypeScript to any ATen operator.
 import { native, type Handle } from './native.js';
 import { dtypeCode, dtypeName, typedArrayFor, type DType, type TypedArray } from './dtype.js';
-import { adopt, forget } from './scope.js';
+import { adopt, forget, type Scope } from './scope.js';
 import { formatTensor } from './format.js';
 
 export type Scalar = number | boolean;
@@ -91,6 +91,8 @@ export interface ToOptions { dtype?: DType; device?: string; copy?: boolean; non
 export class Tensor {
   /** The addon's handle; 0 is never a live handle. */
   handle: Handle;
+  /** Internal: the scope that owns this tensor (see scope.ts). */
+  owner: Scope | null = null;
 
   constructor(handle: Handle) {
     this.handle = handle;
