@@ -2,6 +2,7 @@
 #include <ATen/ops/empty.h>
 #include <c10/core/ScalarType.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "bindings.h"
@@ -19,7 +20,8 @@ std::vector<int64_t> intArray(Napi::Env env, const Napi::Value& v, const char* w
     Napi::Value e = a.Get(i);
     if (!e.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + ": shape must be an array of integers");
     double d = e.As<Napi::Number>().DoubleValue();
-    if (d < 0 || d != static_cast<double>(static_cast<int64_t>(d))) {
+    // Bounds first: converting NaN, Infinity or a double past 2^63 to int64 is undefined behaviour.
+    if (!(d >= 0 && d <= 9007199254740991.0) || d != std::floor(d)) {
       throw Napi::RangeError::New(env, std::string(what) + ": shape entries must be non-negative integers");
     }
     out.push_back(static_cast<int64_t>(d));
@@ -29,11 +31,11 @@ std::vector<int64_t> intArray(Napi::Env env, const Napi::Value& v, const char* w
 
 c10::ScalarType scalarType(Napi::Env env, const Napi::Value& v, const char* what) {
   if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + ": dtype code must be a number");
-  int32_t code = v.As<Napi::Number>().Int32Value();
-  if (code < 0 || code >= static_cast<int32_t>(c10::ScalarType::NumOptions)) {
+  double code = v.As<Napi::Number>().DoubleValue();
+  if (!(code >= 0 && code < static_cast<double>(c10::ScalarType::NumOptions)) || code != std::floor(code)) {
     throw Napi::RangeError::New(env, std::string(what) + ": unknown dtype code");
   }
-  return static_cast<c10::ScalarType>(code);
+  return static_cast<c10::ScalarType>(static_cast<int>(code));
 }
 
 // fromBuffer(bytes: ArrayBuffer | TypedArray, shape, dtypeCode): one copy into libtorch-owned memory.

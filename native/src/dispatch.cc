@@ -11,6 +11,7 @@
 #include "bindings.h"
 #include "guard.h"
 #include "handle.h"
+#include "preconditions.h"
 
 namespace shiftkit {
 namespace {
@@ -20,6 +21,8 @@ struct OpEntry {
   std::string name;
   // In-place ops return their first argument: JavaScript keeps its own object instead of a new handle.
   bool returnsAlias;
+  // Checks the kernel needs but does not make itself (see preconditions.h); usually none.
+  Precondition precondition;
 };
 
 std::vector<OpEntry> registry;
@@ -43,6 +46,12 @@ int64_t toInt(Napi::Env env, const OpEntry& op, const c10::Argument& arg, const 
     return i;
   }
   argError(env, op, arg, "must be an integer");
+}
+
+int64_t toEnum(Napi::Env env, const OpEntry& op, const c10::Argument& arg, const Napi::Value& v, int64_t count) {
+  int64_t code = toInt(env, op, arg, v);
+  if (code < 0 || code >= count) argError(env, op, arg, "is not a valid code (" + std::to_string(code) + ")");
+  return code;
 }
 
 double toDouble(Napi::Env env, const OpEntry& op, const c10::Argument& arg, const Napi::Value& v) {
@@ -72,6 +81,23 @@ Napi::Array asArray(Napi::Env env, const OpEntry& op, const c10::Argument& arg, 
   return v.As<Napi::Array>();
 }
 
+// Kernels index an int[N] argument up to N without checking its length (reflection_pad2d reads
+// padding[3] of an empty list), so the length is checked here: N, or one value meaning N copies (as a
+// bare number does), or empty where the schema's own default is empty (pooling's stride=[]). int[1] only
+// says a bare int is accepted (sum's dim): any length goes.
+void checkFixedLength(Napi::Env env, const OpEntry& op, const c10::Argument& arg, std::vector<int64_t>& out) {
+  size_t n = *arg.N();
+  if (out.size() == n || n == 1) return;
+  if (out.size() == 1) {
+    out.assign(n, out[0]);
+    return;
+  }
+  const auto& def = arg.default_value();
+  bool emptyDefault = def && def->isIntList() && def->toIntList().empty();
+  if (out.empty() && emptyDefault) return;
+  argError(env, op, arg, "must have " + std::to_string(n) + " elements, got " + std::to_string(out.size()));
+}
+
 c10::IValue toList(Napi::Env env, const OpEntry& op, const c10::Argument& arg, const c10::TypePtr& elem,
                    const Napi::Value& v) {
   switch (elem->kind()) {
@@ -84,6 +110,7 @@ c10::IValue toList(Napi::Env env, const OpEntry& op, const c10::Argument& arg, c
         Napi::Array a = asArray(env, op, arg, v);
         for (uint32_t i = 0; i < a.Length(); i++) out.push_back(toInt(env, op, arg, a.Get(i)));
       }
+      if (arg.N()) checkFixedLength(env, op, arg, out);
       return c10::IValue(out);
     }
     case c10::TypeKind::FloatType: {
@@ -96,6 +123,7 @@ c10::IValue toList(Napi::Env env, const OpEntry& op, const c10::Argument& arg, c
       c10::List<bool> out;
       Napi::Array a = asArray(env, op, arg, v);
       for (uint32_t i = 0; i < a.Length(); i++) out.push_back(toBool(env, op, arg, a.Get(i)));
+      if (arg.N() && out.size() != *arg.N()) argError(env, op, arg, "must have " + std::to_string(*arg.N()) + " elements");
       return c10::IValue(out);
     }
     case c10::TypeKind::TensorType: {
@@ -133,6 +161,18 @@ c10::IValue toIValue(Napi::Env env, const OpEntry& op, const c10::Argument& arg,
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType:
       return toInt(env, op, arg, v);
+    // Enumerations travel as ints; libtorch trusts them as array indices, so an unknown code would read
+    // out of bounds (or be silently accepted) instead of raising.
+    case c10::TypeKind::ScalarTypeType:
+      return toEnum(env, op, arg, v, static_cast<int64_t>(c10::ScalarType::NumOptions));
+    case c10::TypeKind::LayoutType: {
+      int64_t layout = toEnum(env, op, arg, v, static_cast<int64_t>(c10::Layout::NumOptions));
+      // PyTorch's private torch._mkldnn layout: its factories overrun the heap for uint8, bfloat16, qint8 ...
+      if (layout == static_cast<int64_t>(c10::Layout::Mkldnn)) argError(env, op, arg, "may not be the mkldnn layout");
+      return layout;
+    }
+    case c10::TypeKind::MemoryFormatType:
+      return toEnum(env, op, arg, v, static_cast<int64_t>(c10::MemoryFormat::NumOptions));
     case c10::TypeKind::FloatType:
       return toDouble(env, op, arg, v);
     case c10::TypeKind::BoolType:
@@ -192,7 +232,7 @@ Napi::Value OpHandle(const Napi::CallbackInfo& info) {
   if (!handle) throw Napi::Error::New(env, "unknown operator " + full);
   const auto& returns = handle->schema().returns();
   bool alias = returns.size() == 1 && returns[0].alias_info() && returns[0].alias_info()->isWrite();
-  registry.push_back(OpEntry{*handle, full, alias});
+  registry.push_back(OpEntry{*handle, full, alias, preconditionFor(name)});
   return Napi::Number::New(env, static_cast<double>(registry.size() - 1));
 }
 
@@ -222,8 +262,10 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
         }
         if (arg.type()->kind() != c10::TypeKind::OptionalType) argError(env, op, arg, "is required");
       }
-      stack.push_back(toIValue(env, op, arg, arg.type(), v));
+      // real_type keeps ScalarType, Layout and MemoryFormat apart from plain int.
+      stack.push_back(toIValue(env, op, arg, arg.real_type(), v));
     }
+    if (op.precondition) op.precondition(stack);
     op.handle.callBoxed(&stack);
     if (op.returnsAlias) return env.Undefined();
     if (stack.size() == 1) return fromIValue(env, stack[0]);

@@ -5,6 +5,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include <cmath>
 #include <mutex>
 
 #include "bindings.h"
@@ -14,12 +15,17 @@
 namespace shiftkit {
 namespace {
 
+// Past a few hundred threads OpenMP spends minutes creating them, or aborts the process when it cannot;
+// no machine this runs on has that many cores.
+constexpr double kMaxThreads = 1024;
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 1) {
-    throw Napi::RangeError::New(env, "setNumThreads: expected a positive integer");
+  double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(n >= 1 && n <= kMaxThreads) || n != std::floor(n)) {
+    throw Napi::RangeError::New(env, "setNumThreads: expected an integer from 1 to 1024");
   }
-  guarded(env, "setNumThreads", [&] { at::set_num_threads(info[0].As<Napi::Number>().Int32Value()); });
+  guarded(env, "setNumThreads", [&] { at::set_num_threads(static_cast<int>(n)); });
   return env.Undefined();
 }
 
@@ -31,7 +37,8 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "manualSeed: expected a number");
   double seed = info[0].As<Napi::Number>().DoubleValue();
-  if (seed < 0 || seed != static_cast<double>(static_cast<uint64_t>(seed))) {
+  // Bounds first: converting NaN or a double past 2^64 to an integer is undefined behaviour.
+  if (!(seed >= 0 && seed < 18446744073709551616.0) || seed != std::floor(seed)) {
     throw Napi::RangeError::New(env, "manualSeed: expected a non-negative integer");
   }
   guarded(env, "manualSeed", [&] { at::manual_seed(static_cast<uint64_t>(seed)); });
