@@ -14,7 +14,7 @@ import * as torch from '../src/torch/index.js';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fuzz_child.js');
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
-const CALLS = 6000;
+const CALLS = 5000;
 
 interface Report { calls: number; ok: number; errors: number; nonErrors: number; nonErrorSamples: string[]; ms: number }
 
