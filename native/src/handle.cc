@@ -101,7 +101,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
 }
 
 const at::Tensor& unwrap(Napi::Env env, const Napi::Value& value, const char* what) {
-  Slot* slot = slotOf(value);
+  // Operator arguments arrive as JavaScript Tensor objects, so an integer argument can never be mistaken
+  // for a tensor's handle number; the engine's own bindings pass bare handles.
+  Slot* slot = value.IsObject() ? slotOf(value.As<Napi::Object>().Get("handle")) : slotOf(value);
   if (slot == nullptr) {
     throw Napi::TypeError::New(env, std::string(what) + ": expected a live tensor (disposed, or not a tensor)");
   }

@@ -12,7 +12,8 @@
 namespace shiftkit {
 
 Napi::Value wrap(Napi::Env env, at::Tensor tensor);
-// Throws a TypeError naming `what` if the value is not a live tensor handle.
+// The tensor of a handle number or of an object holding one as `handle` (a JavaScript Tensor); throws a
+// TypeError naming `what` for anything else, disposed tensors included.
 const at::Tensor& unwrap(Napi::Env env, const Napi::Value& value, const char* what);
 
 }  // namespace shiftkit

@@ -8,12 +8,6 @@ export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
 export type Shape = readonly number[];
 
-function toArg(a: unknown): unknown {
-  if (a instanceof Tensor) return a.handle;
-  if (Array.isArray(a)) return a.map(toArg);
-  return a;
-}
-
 function fromResult(r: unknown): unknown {
   if (typeof r === 'number') return new Tensor(r);
   if (Array.isArray(r)) return r.map(fromResult);
@@ -32,7 +26,9 @@ export function aten<R = Tensor>(qualified: string): (...args: unknown[]) => R {
   let id = -1;
   return (...args: unknown[]): R => {
     if (id < 0) id = native.opHandle(name, overload);
-    return fromResult(native.call(id, ...args.map(toArg))) as R;
+    // Tensors go to the addon as objects (it reads their handle) so that a Tensor given where the schema
+    // wants an integer is an error, not its handle number taken as a size.
+    return fromResult(native.call(id, ...args)) as R;
   };
 }
 
