@@ -69,18 +69,21 @@ function data(): { x: Tensor; y: Tensor } {
   return { x: torch.keepTensor(torch.randn([8, 3, 32, 32])), y: torch.keepTensor(torch.randint(0, 10, [8])) };
 }
 
+// One SGD step; returns the loss before the update.
+function trainStep(net: Net, x: Tensor, y: Tensor): number {
+  const out = loss(net, x, y);
+  out.backward();
+  sgd(net);
+  return out.item();
+}
+
 test('sync training loop: live tensors and bytes return exactly to their warm-up values; RSS stays flat', () => {
   torch.manualSeed(0);
   const net = makeNet();
   const { x, y } = data();
   const track = tracker('sync');
   for (let step = 0; step < STEPS; step++) {
-    const l = torch.scope(() => {
-      const out = loss(net, x, y);
-      out.backward();
-      sgd(net);
-      return out.item();
-    });
+    const l = torch.scope(() => trainStep(net, x, y));
     track.check(step, l);
   }
   track.finish();
@@ -96,13 +99,7 @@ test('async training loop: each step awaits its batch inside an async scope; mem
   const nextBatch = () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => x.clone());
   const track = tracker('async');
   for (let step = 0; step < STEPS; step++) {
-    const l = await torch.scope(async () => {
-      const batch = await nextBatch();
-      const out = loss(net, batch, y);
-      out.backward();
-      sgd(net);
-      return out.item();
-    });
+    const l = await torch.scope(async () => trainStep(net, await nextBatch(), y));
     track.check(step, l);
   }
   track.finish();
