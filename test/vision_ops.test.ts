@@ -211,3 +211,18 @@ test('bad arguments throw clear errors', () => torch.scope(() => {
   assert.throws(() => nms(torch.zeros([3, 4]), torch.zeros([2]), 0.5), /scores must have shape \[3\]/);
   assert.throws(() => batchedNms(torch.zeros([2, 4]), torch.zeros([2]), torch.zeros([2]), 0.5), /idxs must be an integer tensor/);
 }));
+
+test('a second derivative through roiAlign and deformConv2d is refused, not silently zero', () => {
+  torch.scope(() => {
+    const input = torch.rand([1, 1, 6, 6], { dtype: 'float64', requiresGrad: true });
+    const rois = torch.tensor([[0, 1, 1, 4, 4]], { dtype: 'float64' });
+    const out = roiAlign(input, rois, 2).pow(2).sum();
+    assert.throws(() => torch.autograd.grad(out, input, { createGraph: true }), /roi_align: double backward/);
+    const weight = torch.rand([1, 1, 3, 3], { dtype: 'float64' });
+    const offset = torch.zeros([1, 18, 4, 4], { dtype: 'float64' });
+    const y = deformConv2d(input, offset, weight).pow(2).sum();
+    assert.throws(() => torch.autograd.grad(y, input, { createGraph: true }), /deform_conv2d: double backward/);
+    // Without createGraph the first derivative still works.
+    assert.equal(torch.autograd.grad(y, input)[0]!.shape.join(), '1,1,6,6');
+  });
+});

@@ -21,6 +21,12 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
+// The backward kernels compute plain tensors with no graph of their own. Under createGraph (grad mode on
+// during backward) a second derivative would silently be zero, so it is refused, as torchvision does.
+void refuseDoubleBackward(const char* op) {
+  TORCH_CHECK(!c10::GradMode::is_enabled(), op, ": double backward (createGraph through this op) is not supported");
+}
+
 // ---------------------------------------------------------------- nms
 
 template <typename T>
@@ -240,6 +246,7 @@ struct RoiAlignFunction : public torch::autograd::Function<RoiAlignFunction> {
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    refuseDoubleBackward("roi_align");
     at::Tensor rois = ctx->get_saved_variables()[0];
     auto args = ctx->saved_data["args"].toIntVector();
     RoiArgs a{args[0], args[1], ctx->saved_data["scale"].toDouble()};
@@ -337,6 +344,7 @@ struct RoiPoolFunction : public torch::autograd::Function<RoiPoolFunction> {
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    refuseDoubleBackward("roi_pool");
     auto saved = ctx->get_saved_variables();
     at::Tensor go = grads[0].contiguous();
     at::Tensor gi = at::zeros(ctx->saved_data["size"].toIntVector(), go.options());
@@ -533,6 +541,7 @@ struct DeformConvFunction : public torch::autograd::Function<DeformConvFunction>
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    refuseDoubleBackward("deform_conv2d");
     auto saved = ctx->get_saved_variables();
     const at::Tensor &in = saved[0], &w = saved[1], &off = saved[2], &m = saved[3];
     auto p = ctx->saved_data["params"].toIntVector();
