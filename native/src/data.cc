@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "guard.h"
 #include "handle.h"
+#include "numbers.h"
 
 namespace shiftkit {
 namespace {
@@ -20,8 +21,7 @@ std::vector<int64_t> intArray(Napi::Env env, const Napi::Value& v, const char* w
     Napi::Value e = a.Get(i);
     if (!e.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + ": shape must be an array of integers");
     double d = e.As<Napi::Number>().DoubleValue();
-    // Bounds first: converting NaN, Infinity or a double past 2^63 to int64 is undefined behaviour.
-    if (!(d >= 0 && d <= 9007199254740991.0) || d != std::floor(d)) {
+    if (!isIntegerIn(d, 0, kMaxSafeInteger)) {
       throw Napi::RangeError::New(env, std::string(what) + ": shape entries must be non-negative integers");
     }
     out.push_back(static_cast<int64_t>(d));
@@ -32,7 +32,7 @@ std::vector<int64_t> intArray(Napi::Env env, const Napi::Value& v, const char* w
 c10::ScalarType scalarType(Napi::Env env, const Napi::Value& v, const char* what) {
   if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(what) + ": dtype code must be a number");
   double code = v.As<Napi::Number>().DoubleValue();
-  if (!(code >= 0 && code < static_cast<double>(c10::ScalarType::NumOptions)) || code != std::floor(code)) {
+  if (!isIntegerIn(code, 0, static_cast<double>(c10::ScalarType::NumOptions) - 1)) {
     throw Napi::RangeError::New(env, std::string(what) + ": unknown dtype code");
   }
   return static_cast<c10::ScalarType>(static_cast<int>(code));

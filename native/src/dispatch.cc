@@ -11,6 +11,7 @@
 #include "bindings.h"
 #include "guard.h"
 #include "handle.h"
+#include "numbers.h"
 #include "preconditions.h"
 
 namespace shiftkit {
@@ -34,7 +35,7 @@ std::vector<OpEntry> registry;
 int64_t toInt(Napi::Env env, const OpEntry& op, const c10::Argument& arg, const Napi::Value& v) {
   if (v.IsNumber()) {
     double d = v.As<Napi::Number>().DoubleValue();
-    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9007199254740991.0) {
+    if (!isIntegerIn(d, -kMaxSafeInteger, kMaxSafeInteger)) {
       argError(env, op, arg, "must be an integer, got " + std::to_string(d));
     }
     return static_cast<int64_t>(d);
@@ -70,7 +71,7 @@ c10::Scalar toScalar(Napi::Env env, const OpEntry& op, const c10::Argument& arg,
   if (!v.IsNumber()) argError(env, op, arg, "must be a number or boolean");
   double d = v.As<Napi::Number>().DoubleValue();
   // JavaScript has one number type: integral values act as Python ints for type promotion.
-  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 9007199254740991.0) {
+  if (isIntegerIn(d, -kMaxSafeInteger, kMaxSafeInteger)) {
     return c10::Scalar(static_cast<int64_t>(d));
   }
   return c10::Scalar(d);

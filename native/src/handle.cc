@@ -1,9 +1,10 @@
 #include "handle.h"
 
-#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include "bindings.h"
+#include "numbers.h"
 
 namespace shiftkit {
 namespace {
@@ -40,7 +41,7 @@ void reportBytes(Napi::Env env, int64_t delta) {
 Slot* slotOf(const Napi::Value& value) {
   if (!value.IsNumber()) return nullptr;
   double id = value.As<Napi::Number>().DoubleValue();
-  if (!(id >= 0) || id > 9007199254740991.0 || id != std::floor(id)) return nullptr;
+  if (!isIntegerIn(id, 0, kMaxSafeInteger)) return nullptr;
   auto generation = static_cast<uint64_t>(id / kSlotBits);
   auto index = static_cast<uint64_t>(id - static_cast<double>(generation) * kSlotBits);
   if (index >= table.slots.size()) return nullptr;

@@ -11,6 +11,7 @@
 #include "bindings.h"
 #include "guard.h"
 #include "handle.h"
+#include "numbers.h"
 
 namespace shiftkit {
 namespace {
@@ -22,7 +23,7 @@ constexpr double kMaxThreads = 1024;
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
-  if (!(n >= 1 && n <= kMaxThreads) || n != std::floor(n)) {
+  if (!isIntegerIn(n, 1, kMaxThreads)) {
     throw Napi::RangeError::New(env, "setNumThreads: expected an integer from 1 to 1024");
   }
   guarded(env, "setNumThreads", [&] { at::set_num_threads(static_cast<int>(n)); });
@@ -37,8 +38,8 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "manualSeed: expected a number");
   double seed = info[0].As<Napi::Number>().DoubleValue();
-  // Bounds first: converting NaN or a double past 2^64 to an integer is undefined behaviour.
-  if (!(seed >= 0 && seed < 18446744073709551616.0) || seed != std::floor(seed)) {
+  // The largest double below 2^64: uint64_t holds every integer up to it.
+  if (!isIntegerIn(seed, 0, std::nextafter(18446744073709551616.0, 0.0))) {
     throw Napi::RangeError::New(env, "manualSeed: expected a non-negative integer");
   }
   guarded(env, "manualSeed", [&] { at::manual_seed(static_cast<uint64_t>(seed)); });
