@@ -42,7 +42,7 @@ tril_indices triu_indices`.split(/\s+/).filter(Boolean);
 // Addon entry points fuzzed directly with forged handles, bad dtype codes and bad operator ids.
 const nativeCalls = ['dispose', 'isLive', 'call', 'schema', 'binary', 'unary', 'backward', 'grad', 'getGrad', 'setGrad', 'autogradInfo',
   'requiresGrad', 'fromBuffer', 'toBuffer', 'item', 'shape', 'strides', 'scalarType', 'device', 'dim', 'numel', 'isContiguous',
-  'sameStorage', 'manualSeed', 'setRngState', 'setNumThreads', 'opHandle'] as const;
+  'manualSeed', 'setRngState', 'setNumThreads', 'opHandle'] as const;
 
 // args are drawn first so the call can be logged before it runs; a Tensor member gets `this` as args[0].
 interface Target { name: string; args: (inp: Inputs) => unknown[]; run: (args: unknown[]) => unknown }

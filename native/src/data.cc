@@ -128,12 +128,6 @@ Napi::Value IsContiguous(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), unwrap(info.Env(), info[0], "isContiguous").is_contiguous());
 }
 
-Napi::Value SameStorage(const Napi::CallbackInfo& info) {
-  const at::Tensor& a = unwrap(info.Env(), info[0], "sameStorage");
-  const at::Tensor& b = unwrap(info.Env(), info[1], "sameStorage");
-  return Napi::Boolean::New(info.Env(), a.has_storage() && b.has_storage() && a.storage().is_alias_of(b.storage()));
-}
-
 }  // namespace
 
 void initData(Napi::Env env, Napi::Object exports) {
@@ -147,7 +141,6 @@ void initData(Napi::Env env, Napi::Object exports) {
   exports.Set("dim", Napi::Function::New(env, Dim, "dim"));
   exports.Set("numel", Napi::Function::New(env, Numel, "numel"));
   exports.Set("isContiguous", Napi::Function::New(env, IsContiguous, "isContiguous"));
-  exports.Set("sameStorage", Napi::Function::New(env, SameStorage, "sameStorage"));
 }
 
 }  // namespace shiftkit

@@ -38,7 +38,6 @@ export interface NativeAddon {
   dim(h: Handle): number;
   numel(h: Handle): number;
   isContiguous(h: Handle): boolean;
-  sameStorage(a: Handle, b: Handle): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   manualSeed(seed: number): void;

@@ -23,10 +23,6 @@ const active = new AsyncLocalStorage<Scope>();
 // A stale handle is harmless to native.dispose (its generation no longer matches).
 const collector = new FinalizationRegistry<Handle>((h) => native.dispose(h));
 
-export function currentScope(): Scope | undefined {
-  return active.getStore();
-}
-
 /** Gives `obj` to the active scope, or to the garbage collector when there is none. */
 export function adopt(obj: Owned): void {
   const s = active.getStore();
