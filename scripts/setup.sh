@@ -12,6 +12,9 @@ if [ -z "${LIBTORCH:-}" ] && [ ! -f /usr/include/ATen/ATen.h ]; then packages+=(
 if ! dpkg -s libopenblas0-openmp >/dev/null 2>&1; then packages+=(libopenblas0-openmp); fi
 # PyTorch from Python, same libtorch: the benchmarks compare against it and the fixture scripts use it.
 if ! /usr/bin/python3 -c 'import torch, torchvision' 2>/dev/null; then packages+=(python3-torch python3-torchvision); fi
+# Headless Chromium renders report.html in the tests; DejaVu gives sharp's SVG text (box labels) a font.
+if ! command -v chromium >/dev/null 2>&1; then packages+=(chromium); fi
+if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then packages+=(fonts-dejavu-core); fi
 
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"
