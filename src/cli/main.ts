@@ -1,24 +1,37 @@
 #!/usr/bin/env node
-// The `shiftkit` command.
-import { Command } from 'commander';
-import { runDemo } from './demo.js';
+// The `shiftkit` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or config.
+import { Command, CommanderError } from 'commander';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
+import { addDemoCommand } from './commands/demo.js';
 
-const program = new Command();
-program
-  .name('shiftkit')
-  .description('Train computer-vision networks when labels are scarce or come from another domain.')
-  .showHelpAfterError();
 
-program
-  .command('demo')
-  .description('Run the demo on built-in data (today: an engine self-check; the full adaptation story comes with the methods)')
-  .option('--quick', 'fewer steps')
-  .addHelpText('after', '\nExample:\n  npx shiftkit demo --quick')
-  .action(async (opts: { quick?: boolean }) => {
-    await runDemo({ quick: opts.quick ?? false });
-  });
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('shiftkit')
+    .description('Train computer-vision networks when labels are scarce or come from another domain.')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage and examples)')
+    .addHelpText('after', '\nExamples:\n  npx shiftkit demo --quick\n  npx shiftkit report runs/seg-demo\n  npx shiftkit <command> --help');
+  addDemoCommand(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`shiftkit: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE; // commander already printed it
+    if (err instanceof UsageError) {
+      console.error(`shiftkit: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    console.error(`shiftkit: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.SHIFTKIT_DEBUG && err instanceof Error) console.error(err.stack);
+    return EXIT_FAILURE;
+  }
+}
+
+process.exitCode = await main(process.argv);
