@@ -52,7 +52,7 @@ class BarProgress implements Progress {
   constructor(o: ProgressOptions) {
     this.clock = new Clock(o.itemsPerStep);
     this.multi = new cliProgress.MultiBar({
-      stream: o.stream ?? process.stderr, hideCursor: true, clearOnComplete: false, barsize: 30,
+      stream: o.stream ?? process.stderr, hideCursor: true, clearOnComplete: false, barsize: 24,
       format: ' {bar} {value}/{total} | loss {loss} | {rate} | ETA {eta}',
     }, cliProgress.Presets.shades_classic);
   }

@@ -92,7 +92,7 @@ const due = (step: number, every: number, last: number): boolean => step === las
 function checkScalars(what: string, s: unknown, step: number, needLoss: boolean): Scalars {
   if (s === null || typeof s !== 'object') throw new TypeError(`${what} at step ${step} returned ${String(s)}, not an object of numbers`);
   for (const [k, v] of Object.entries(s)) {
-    if (typeof v !== 'number') throw new TypeError(`${what} at step ${step} returned '${k}' as a ${typeof v}; return numbers (e.g. loss.item())`);
+    if (typeof v !== 'number') throw new TypeError(`${what} at step ${step} returned '${k}' of type ${typeof v}; return numbers (e.g. loss.item())`);
   }
   if (needLoss && !('loss' in s)) throw new Error(`${what} at step ${step} returned no 'loss'`);
   return s as Scalars;
