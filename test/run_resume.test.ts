@@ -23,7 +23,8 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shiftkit-resume-'));
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 interface ChildOptions { run: string; steps: number; checkpointEvery: number; seed: number; resume?: boolean; delayAfter?: number; delayMs?: number }
-const base = { steps: 20, checkpointEvery: 5, seed: 3 };
+// A DataLoader worker thread prefetches ahead of the trainer: the saved position must be what was consumed.
+const base = { steps: 20, checkpointEvery: 5, seed: 3, numWorkers: 1 };
 
 function runChild(o: ChildOptions): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [child, JSON.stringify(o)], { env, encoding: 'utf8', timeout: 60_000 });

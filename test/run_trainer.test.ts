@@ -65,7 +65,7 @@ test('evaluation and samples run at their intervals; modules are back in their m
     steps: 12, evalEvery: 5, logEvery: 3, modules: { model: task.model }, optimizers: { sgd: task.optimizer }, schedulers: {}, data: task.data,
     step: (b: Batch, s: number) => {
       assert.equal(task.model.training, true, `step ${s} runs in training mode`); // the step does not set it
-      return { loss: torch.F.crossEntropy(task.model.forward(b.x), b.y).item() };
+      return { loss: torch.F.crossEntropy(task.model.forward(b.x as torch.Tensor), b.y as torch.Tensor).item() };
     },
     evaluate: (s) => { task.model.eval(); evalSteps.push(s); return { acc: s / 100 }; },
     samples: (s) => ({ grid: png, [`at${s}`]: png }),
