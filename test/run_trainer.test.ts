@@ -40,6 +40,13 @@ test('log lines hold the mean over the window since the last line, and the lr ea
     [b, mean(a, b, 'loss'), mean(a, b, 'acc'), perStep.find((r) => r.step === b)!.lr]));
 });
 
+test('a scalar returned only on some steps is averaged over those steps', async () => {
+  const run = newRun();
+  await train(options(run, { steps: 8, logEvery: 4, optimizers: {}, schedulers: {},
+    step: (_b, s) => ({ loss: s, ...(s % 2 === 0 ? { aux: 10 * s } : {}) }) }));
+  assert.deepEqual(train_(run).map((r) => [r.step, r.loss, r.aux]), [[4, 2.5, 30], [8, 6.5, 70]]);
+});
+
 test('a run interrupted mid-window resumes to exactly the uninterrupted log', async () => {
   const whole = newRun();
   await train(options(whole, { logEvery: 4 }));
@@ -68,11 +75,15 @@ test('evaluation and samples run at their intervals; modules are back in their m
       return { loss: torch.F.crossEntropy(task.model.forward(b.x as torch.Tensor), b.y as torch.Tensor).item() };
     },
     evaluate: (s) => { task.model.eval(); evalSteps.push(s); return { acc: s / 100 }; },
-    samples: (s) => ({ grid: png, [`at${s}`]: png }),
+    samples: (s) => ({ grid: png, [`at${s}`]: torch.full([3, 4, 5], s / 100) }),
   }));
   assert.deepEqual(evalSteps, [5, 10, 12]);
   assert.deepEqual(run.readMetrics().filter((r) => r.split === 'eval').map((r) => [r.step, r.acc]), [[5, 0.05], [10, 0.1], [12, 0.12]]);
   assert.deepEqual(run.listSamples().map((s) => `${s.step}/${s.name}`), ['5/at5', '5/grid', '10/at10', '10/grid', '12/at12', '12/grid']);
+  assert.deepEqual(fs.readFileSync(path.join(run.samplesDir, 'step-000005', 'grid.png')), png);
+  // A float CHW tensor becomes an 8-bit PNG: 0.12 * 255 = 30.6 -> 31.
+  const { data, info } = await sharp(path.join(run.samplesDir, 'step-000012', 'at12.png')).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height, info.channels, data[0], data[59]], [5, 4, 3, 31, 31]);
   assert.ok(fs.existsSync(run.reportFile));
 });
 

@@ -6,6 +6,7 @@ import * as torch from '../torch/index.js';
 import type { nn } from '../torch/index.js';
 import type { BaseOptions, Optimizer } from '../torch/optim/optimizer.js';
 import type { Tensor } from '../torch/index.js';
+import { encodeImage, type RawImage } from '../io/image.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState, type Stateful } from './checkpoint.js';
 import { createProgress, fmt, type Progress } from './progress.js';
 import { writeReport } from './report.js';
@@ -21,6 +22,8 @@ export interface DataSource<B> {
 }
 
 export type Scalars = Record<string, number>;
+/** A sample image: PNG bytes, or pixels (a CHW tensor, uint8 or floats in [0,1]; a RawImage) to save as PNG. */
+export type SampleImage = Uint8Array | RawImage | Tensor;
 
 export interface TrainOptions<B> {
   run: RunDir;
@@ -42,8 +45,8 @@ export interface TrainOptions<B> {
   step(batch: B, step: number): Scalars | Promise<Scalars>;
   /** Evaluation metrics, every evalEvery steps and after the last (modules' train/eval modes are restored after). */
   evaluate?(step: number): Scalars | Promise<Scalars>;
-  /** PNG images by name, saved every sampleEvery steps and after the last. */
-  samples?(step: number): Record<string, Uint8Array> | Promise<Record<string, Uint8Array>>;
+  /** Images by name, saved every sampleEvery steps and after the last. */
+  samples?(step: number): Record<string, SampleImage> | Promise<Record<string, SampleImage>>;
   /** metrics.jsonl gets the mean of each scalar over the steps since the last log line (default 10). */
   logEvery?: number;
   /** 0 (default): evaluate only after the last step. */
@@ -76,8 +79,9 @@ export class TrainingInterrupted extends Error {
   }
 }
 
-// Running sums for the mean over the log window; saved in checkpoints so resumed logs match exactly.
-interface LogWindow { count: number; sums: Scalars }
+// Running sums and counts per scalar for the mean over the log window; saved in checkpoints so resumed logs
+// match exactly.
+interface LogWindow { sums: Scalars; counts: Scalars }
 
 const noProgress: Progress = { start() {}, update() {}, message() {}, stop() {} };
 
@@ -133,7 +137,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   };
 
   let first = 1;
-  let window: LogWindow = { count: 0, sums: {} };
+  let window: LogWindow = { sums: {}, counts: {} };
   let lastCheckpoint: string | null = null;
   if (opts.resume) {
     const folder = latestCheckpoint(run.checkpointsDir);
@@ -182,13 +186,15 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
           + `${lastCheckpoint ? relative(lastCheckpoint) : '(none yet)'}. Try a lower learning rate or check the data.`);
       }
       for (const s of Object.values(opts.schedulers ?? {})) s.step();
-      for (const [k, v] of Object.entries(scalars)) window.sums[k] = (window.sums[k] ?? 0) + v;
-      window.count += 1;
+      for (const [k, v] of Object.entries(scalars)) {
+        window.sums[k] = (window.sums[k] ?? 0) + v;
+        window.counts[k] = (window.counts[k] ?? 0) + 1;
+      }
       progress.update(step, scalars);
 
       if (due(step, logEvery, steps)) {
-        run.log(step, 'train', { ...Object.fromEntries(Object.entries(window.sums).map(([k, v]) => [k, v / window.count])), ...lr });
-        window = { count: 0, sums: {} };
+        run.log(step, 'train', { ...Object.fromEntries(Object.entries(window.sums).map(([k, v]) => [k, v / window.counts[k]])), ...lr });
+        window = { sums: {}, counts: {} };
       }
       if (opts.evaluate && due(step, evalEvery, steps)) {
         const metrics = checkScalars('evaluate', await keepingModes(modules, async () => opts.evaluate!(step)), step, false);
@@ -196,11 +202,14 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
         progress.message(`eval @ step ${step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
       }
       if (opts.samples && due(step, sampleEvery, steps)) {
-        const images = await keepingModes(modules, async () => opts.samples!(step));
-        for (const [name, png] of Object.entries(images)) run.writeSample(step, name, png);
+        // Encoded inside the scope, so sample tensors are freed with it.
+        const images = await keepingModes(modules, async () => Promise.all(Object.entries(await opts.samples!(step))
+          .map(async ([name, im]) => [name, im instanceof Uint8Array ? im : await encodeImage(im, 'png')] as const)));
+        for (const [name, png] of images) run.writeSample(step, name, png);
       }
       await yieldToEventLoop();
-      if (stopSignal !== null) {
+      // A signal during the last step changes nothing: the run is complete and checkpointed below.
+      if (stopSignal !== null && step < steps) {
         interrupted = new TrainingInterrupted(stopSignal, step, relative(checkpoint(step)));
         break;
       }
