@@ -34,3 +34,9 @@ test('an unknown command or option exits 2 with a hint', () => {
   assert.match(opt.stderr, /unknown option '--fast'/);
   assert.match(opt.stderr, /--help/);
 });
+
+test('report on a folder that is not a run exits 2 naming it', () => {
+  const r = shiftkit('report', '/nonexistent/run');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\/nonexistent\/run is not a run folder/);
+});

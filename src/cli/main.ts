@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The `shiftkit` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or config.
+import * as os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import { addDemoCommand } from './commands/demo.js';
+import { addReportCommand } from './commands/report.js';
+import { TrainingInterrupted } from '../run/index.js';
 
 
 function buildProgram(): Command {
@@ -14,6 +17,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage and examples)')
     .addHelpText('after', '\nExamples:\n  npx shiftkit demo --quick\n  npx shiftkit report runs/seg-demo\n  npx shiftkit <command> --help');
   addDemoCommand(program);
+  addReportCommand(program);
 
   return program;
 }
@@ -24,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE; // commander already printed it
+    if (err instanceof TrainingInterrupted) {
+      // The checkpoint is saved; exit as a process stopped by that signal would (130 for SIGINT, 143 for SIGTERM).
+      console.error(`shiftkit: ${err.message}`);
+      return 128 + os.constants.signals[err.signal];
+    }
     if (err instanceof UsageError) {
       console.error(`shiftkit: ${err.message}`);
       return EXIT_USAGE;
