@@ -7,7 +7,6 @@ import { addDemoCommand } from './commands/demo.js';
 import { addReportCommand } from './commands/report.js';
 import { TrainingInterrupted } from '../run/index.js';
 
-
 function buildProgram(): Command {
   const program = new Command();
   program
