@@ -8,6 +8,7 @@ test('defaults are the published settings', () => {
   assert.deepEqual([c.model.backbone, c.model.head, c.model.outputStride], ['resnet101', 'deeplabv2', 8]);
   assert.deepEqual(c.noise.teacher.gaussian, { sigma: 0.1, clamp: 0.2 });
   assert.deepEqual(c.confidence.entropy, { start: 0.75, end: 1 });
+  assert.equal(c.consistency.lambdaMax, 10);
   assert.equal(c.ema.decay, 0.99);
   assert.deepEqual([c.optimizer.kind, c.optimizer.lr, c.optimizer.momentum, c.optimizer.weightDecay, c.optimizer.power],
     ['sgd', 2.5e-4, 0.9, 5e-4, 0.9]);

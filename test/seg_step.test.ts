@@ -51,7 +51,7 @@ test('adapted step: teacher = d teacher + (1 - d) student with d = min(1 - 1/(t+
   assert.ok(!torch.allclose(tr.teacher.stateDict()['head.project.1.running_mean'], sd['head.project.1.running_mean']));
 
   // Scalars: schedules at t = 1 of 10 steps, total = seg + lambda cons, poly learning rate.
-  assert.equal(s1.lambda, consistencyWeight(1, 1, 10));
+  assert.equal(s1.lambda, consistencyWeight(1, 10, 10));
   assert.ok(Math.abs(s1.threshold - (0.75 + 0.25 * rampup(1, 10)) * Math.log(3)) < 1e-12);
   assert.ok(Math.abs(s1.loss - (s1.segSource + s1.lambda * s1.consistency)) < 1e-5);
   assert.ok(s1.confident >= 0 && s1.confident <= 1);

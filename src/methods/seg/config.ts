@@ -70,8 +70,10 @@ export const segConfigSchema = z.object({
   consistency: z.object({
     /** softmax MSE between student and teacher, or cross-entropy against the teacher's argmax. */
     loss: z.enum(['mse', 'ce']).default('mse'),
-    /** lambda(t) = lambdaMax * exp(-5 (1 - t / rampupSteps)^2); rampupSteps 0 gives a fixed lambdaMax. */
-    lambdaMax: nonNegative.default(1),
+    /** lambda(t) = lambdaMax * exp(-5 (1 - t / rampupSteps)^2); rampupSteps 0 gives a fixed lambdaMax. The MSE is
+     * a mean over classes (about 1e-4..1e-2 per pixel), so it takes weights like mean teacher's (10 on ImageNet,
+     * 100 on CIFAR-10); around 1 suits 'ce'. */
+    lambdaMax: nonNegative.default(10),
     rampupSteps: rampSteps,
   }).strict().default({}),
   style: z.object({
