@@ -17,12 +17,14 @@ export class WorkerPool {
 
   constructor(spec: DatasetSpec, seed: number, count: number) {
     const init: WorkerInit = { spec, seed };
+    // Workers inherit node's options, but --input-type (valid only with -e) makes a worker fail to start.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
     this.workers = Array.from({ length: count }, (_, k) => {
-      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-      w.unref();
+      const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
       w.on('message', (m: Reply) => this.settle(m));
       w.on('error', (e) => this.fail(`DataLoader worker ${k} failed: ${e.message}`));
       w.on('exit', (code) => this.fail(`DataLoader worker ${k} exited (code ${code})`));
+      w.unref(); // after the listeners: adding a 'message' listener refs the worker again
       return w;
     });
   }
