@@ -83,6 +83,16 @@ test('dropLast and epoch(): batch counts, one pass, then the next epoch', async 
   await loader.close();
 });
 
+test('a loader built from a DatasetSpec loads the dataset itself', async () => {
+  const loader = new DataLoader(folder().spec(), { batchSize: 4 });
+  assert.throws(() => loader.length, /await loader.ready\(\)/);
+  await loader.ready();
+  assert.equal(loader.length, 3);
+  assert.deepEqual((await loader.next()).index, [0, 1, 2, 3]);
+  const missing = new DataLoader({ ...folder().spec(), options: { root: path.join(dir, 'nowhere') } }, { batchSize: 4 });
+  await assert.rejects(missing.next(), /ImageFolder: folder not found: .*nowhere/);
+});
+
 test('stateDict/loadStateDict resumes at the same batch with the same content', async () => {
   for (const numWorkers of [0, 2]) {
     const a = new DataLoader(folder(), { batchSize: 3, shuffle: true, seed: 1, numWorkers });

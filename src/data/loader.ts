@@ -1,6 +1,5 @@
 // DataLoader: batches of a Dataset as tensors, endless (next) or one epoch at a time (epoch), with a resumable
 // position. Batch content depends only on (seed, epoch, sample index): workers change speed, never data.
-import os from 'node:os';
 import * as torch from '../torch/index.js';
 import type { Stacked } from './collate.js';
 import { loadDataset, type Dataset, type DatasetSpec } from './dataset.js';
@@ -42,9 +41,7 @@ export class DataLoader {
     this.seed = opts.seed ?? 0;
     const workers = opts.numWorkers ?? 0;
     const prefetch = opts.prefetch ?? 2;
-    if (!Number.isInteger(workers) || workers < 0 || workers > 4 * os.availableParallelism()) {
-      throw new RangeError(`numWorkers must be an integer in [0, ${4 * os.availableParallelism()}], got ${workers}`);
-    }
+    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`numWorkers must be a non-negative integer, got ${workers}`);
     if (!Number.isInteger(prefetch) || prefetch < 1) throw new RangeError(`prefetch must be a positive integer, got ${prefetch}`);
     const isDataset = 'get' in dataset && typeof dataset.get === 'function';
     const spec = isDataset ? dataset.spec() : (dataset as DatasetSpec);

@@ -1,6 +1,7 @@
 // Augmentation pipelines from plain config (a list of steps, e.g. from YAML), applied to an image and its
 // label maps alike. Sizes are [height, width]. Every random choice comes from the sample's Rng, in step order.
-// The result is a normalised float32 CHW image and byte label maps (255 = ignore).
+// The result is a normalised float32 CHW image and byte label maps (255 = ignore); in between, the image is
+// float32 CHW planes in [0, 1] (see image_ops/geometry.ts).
 import { z } from 'zod';
 import type { ArrayField } from './dataset.js';
 import { gaussianBlur } from './image_ops/blur.js';
@@ -60,7 +61,7 @@ export function compose(config: TransformConfig = []): Transform {
     for (const s of steps) apply(s, rng, work);
     const { image, labels } = work.pixels();
     return {
-      image: toChw(image, norm),
+      image: normalize(image, norm),
       labels: labels.map((data) => ({ data, shape: [image.height, image.width] })),
     };
   };
@@ -121,21 +122,20 @@ function apply(s: Step, rng: Rng, work: Work): void {
       }
       break;
     case 'normalize':
-      break; // folded into the CHW conversion
+      break; // applied to the final pixels
   }
 }
 
-/** HWC [0, 1] -> CHW (x - mean) / std. */
-function toChw(img: FloatPixels, norm: { mean: number[]; std: number[] } | null): ArrayField {
+/** (x - mean) / std per plane, in place. */
+function normalize(img: FloatPixels, norm: { mean: number[]; std: number[] } | null): ArrayField {
   const { width: w, height: h, channels: c, data } = img;
-  const { mean, std } = norm ?? { mean: Array<number>(c).fill(0), std: Array<number>(c).fill(1) };
-  if (c !== mean.length) throw new Error(`normalize has ${mean.length} channel statistics, the image has ${c} channels`);
-  const n = w * h;
-  const out = new Float32Array(n * c);
-  for (let ch = 0; ch < c; ch++) {
-    const [m, s] = [mean[ch], std[ch]];
-    const plane = ch * n;
-    for (let p = 0; p < n; p++) out[plane + p] = (data[p * c + ch] - m) / s;
+  if (norm) {
+    if (c !== norm.mean.length) throw new Error(`normalize has ${norm.mean.length} channel statistics, the image has ${c} channels`);
+    const n = w * h;
+    for (let ch = 0; ch < c; ch++) {
+      const [m, s] = [norm.mean[ch], norm.std[ch]];
+      for (let p = ch * n; p < (ch + 1) * n; p++) data[p] = (data[p] - m) / s;
+    }
   }
-  return { data: out, shape: [c, h, w] };
+  return { data, shape: [c, h, w] };
 }

@@ -1,4 +1,4 @@
-// Gaussian blur of float32 HWC pixels, as torchvision's gaussian_blur on float tensors (normalised sampled
+// Gaussian blur of float32 CHW planes, as torchvision's gaussian_blur on float tensors (normalised sampled
 // Gaussian, reflect padding), done as two 1-D passes instead of one 2-D convolution.
 import type { FloatPixels } from './geometry.js';
 
@@ -25,32 +25,33 @@ function reflect(i: number, n: number): number {
   return m < n ? m : period - m;
 }
 
-/** Blurred copy of `img`. */
+/** Blurred copy of `img` (float32 planes, CHW). */
 export function gaussianBlur(img: FloatPixels, sigma: number): FloatPixels {
   if (!(sigma > 0)) throw new RangeError(`blur sigma must be positive, got ${sigma}`);
   const size = kernelSize(sigma);
   const k = gaussianKernel(size, sigma);
   const half = (size - 1) / 2;
   const { width: w, height: h, channels: c, data } = img;
-  const tmp = new Float32Array(data.length);
+  const tmp = new Float32Array(w * h);
   const out = new Float32Array(data.length);
   const xs = Int32Array.from({ length: w + 2 * half }, (_, i) => reflect(i - half, w));
-  const ys = Int32Array.from({ length: h + 2 * half }, (_, i) => reflect(i - half, h));
-  for (let y = 0; y < h; y++) {
-    const row = y * w * c;
-    for (let x = 0; x < w; x++) {
-      for (let ch = 0; ch < c; ch++) {
+  const ys = Int32Array.from({ length: h + 2 * half }, (_, i) => reflect(i - half, h) * w);
+  for (let ch = 0; ch < c; ch++) {
+    const plane = ch * w * h;
+    for (let y = 0; y < h; y++) {
+      const row = plane + y * w;
+      for (let x = 0; x < w; x++) {
         let acc = 0;
-        for (let t = 0; t < size; t++) acc += k[t] * data[row + xs[x + t] * c + ch];
-        tmp[row + x * c + ch] = acc;
+        for (let t = 0; t < size; t++) acc += k[t] * data[row + xs[x + t]];
+        tmp[y * w + x] = acc;
       }
     }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w * c; x++) {
-      let acc = 0;
-      for (let t = 0; t < size; t++) acc += k[t] * tmp[ys[y + t] * w * c + x];
-      out[y * w * c + x] = acc;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let acc = 0;
+        for (let t = 0; t < size; t++) acc += k[t] * tmp[ys[y + t] + x];
+        out[plane + y * w + x] = acc;
+      }
     }
   }
   return { ...img, data: out };

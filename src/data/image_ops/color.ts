@@ -1,49 +1,54 @@
-// Colour adjustments of float32 RGB pixels in [0, 1] (HWC), in place, with the semantics of torchvision's
+// Colour adjustments of float32 RGB planes (CHW) in [0, 1], in place, with the semantics of torchvision's
 // functional ops on float tensors (torchvision/transforms/functional_tensor.py, 0.14): adjust_brightness,
 // adjust_contrast, adjust_saturation, adjust_hue, and ColorJitter's random order and factor ranges.
 import type { Rng } from '../random.js';
 import type { FloatPixels } from './geometry.js';
 
-const gray = (r: number, g: number, b: number) => 0.2989 * r + 0.587 * g + 0.114 * b;
+const gray = (r: number, g: number, b: number) => Math.fround(0.2989 * r + 0.587 * g + 0.114 * b);
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
-function rgb(img: FloatPixels, what: string): Float32Array {
+/** The plane size, checking the image is RGB. */
+function rgb(img: FloatPixels, what: string): number {
   if (img.channels !== 3) throw new Error(`${what} needs an RGB image, got ${img.channels} channel(s)`);
-  return img.data;
+  return img.width * img.height;
 }
 
 /** clamp(f * x). */
 export function adjustBrightness(img: FloatPixels, f: number): void {
-  const d = rgb(img, 'brightness');
+  rgb(img, 'brightness');
+  const d = img.data;
   for (let i = 0; i < d.length; i++) d[i] = clamp01(f * d[i]);
 }
 
 /** Blend with the mean grey level of the whole image. */
 export function adjustContrast(img: FloatPixels, f: number): void {
-  const d = rgb(img, 'contrast');
+  const n = rgb(img, 'contrast');
+  const d = img.data;
   let sum = 0;
-  for (let i = 0; i < d.length; i += 3) sum += Math.fround(gray(d[i], d[i + 1], d[i + 2]));
-  const mean = (1 - f) * Math.fround(sum / (d.length / 3));
+  for (let i = 0; i < n; i++) sum += gray(d[i], d[n + i], d[2 * n + i]);
+  const mean = (1 - f) * Math.fround(sum / n);
   for (let i = 0; i < d.length; i++) d[i] = clamp01(f * d[i] + mean);
 }
 
 /** Blend each pixel with its own grey level. */
 export function adjustSaturation(img: FloatPixels, f: number): void {
-  const d = rgb(img, 'saturation');
-  for (let i = 0; i < d.length; i += 3) {
-    const m = (1 - f) * Math.fround(gray(d[i], d[i + 1], d[i + 2]));
+  const n = rgb(img, 'saturation');
+  const d = img.data;
+  for (let i = 0; i < n; i++) {
+    const m = (1 - f) * gray(d[i], d[n + i], d[2 * n + i]);
     d[i] = clamp01(f * d[i] + m);
-    d[i + 1] = clamp01(f * d[i + 1] + m);
-    d[i + 2] = clamp01(f * d[i + 2] + m);
+    d[n + i] = clamp01(f * d[n + i] + m);
+    d[2 * n + i] = clamp01(f * d[2 * n + i] + m);
   }
 }
 
 /** Rotate the hue by `f` turns (f in [-0.5, 0.5]) through HSV, as torchvision's _rgb2hsv/_hsv2rgb. */
 export function adjustHue(img: FloatPixels, f: number): void {
   if (!(f >= -0.5 && f <= 0.5)) throw new RangeError(`hue factor ${f} is not in [-0.5, 0.5]`);
-  const d = rgb(img, 'hue');
-  for (let i = 0; i < d.length; i += 3) {
-    const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+  const n = rgb(img, 'hue');
+  const d = img.data;
+  for (let i = 0; i < n; i++) {
+    const [r, g, b] = [d[i], d[n + i], d[2 * n + i]];
     const maxc = Math.max(r, g, b);
     const minc = Math.min(r, g, b);
     const cr = maxc - minc;
@@ -70,7 +75,7 @@ export function adjustHue(img: FloatPixels, f: number): void {
       case 4: out = [t, p, v]; break;
       default: out = [v, p, q];
     }
-    [d[i], d[i + 1], d[i + 2]] = out;
+    [d[i], d[n + i], d[2 * n + i]] = out;
   }
 }
 

@@ -4,7 +4,10 @@
 // for labels, so label maps only ever hold values of the source. Padding is black (0) in the image and 255
 // (ignore) in the labels.
 
-/** Interleaved HWC pixels: uint8 (0..255) as decoded, or float32 in [0, 1]. */
+/**
+ * Pixels in one of the two layouts the pipeline uses: bytes (0..255) interleaved HWC, as decoded, or float32
+ * planes (CHW) in [0, 1], as everything after the first geometric pass.
+ */
 export interface Pixels { data: Uint8Array | Float32Array; width: number; height: number; channels: number }
 export type FloatPixels = Pixels & { data: Float32Array };
 /** An image and label maps of the same height and width (HW, one byte per pixel). */
@@ -60,58 +63,67 @@ export class View {
     this.x = { ...this.x, a: this.x.a === 1 ? -1 : 1, b: this.x.b + this.x.a * (this.x.size - 1) };
   }
 
-  /** The view's pixels: the image as float32 in [0, 1], the labels as bytes. */
+  /** The view's pixels: the image as float32 CHW planes in [0, 1], the labels as bytes. */
   materialize(): { image: FloatPixels; labels: Uint8Array[] } {
     const { image, labels } = this.source;
     const [w, h, c] = [this.x.size, this.y.size, image.channels];
-    const cols = bilinear(this.x);
-    const rows = bilinear(this.y);
-    const out = new Float32Array(w * h * c);
     const src = image.data;
+    // Strides of the source: bytes are HWC, floats CHW.
+    const bytes = src instanceof Uint8Array;
+    const [ps, rs, cs] = bytes ? [c, image.width * c, 1] : [1, image.width, image.width * image.height];
     // Bytes become [0, 1] by division, as torchvision's to_tensor: a pixel copied unchanged matches it exactly.
-    const divisor = src instanceof Uint8Array ? 255 : 1;
-    const rowStride = image.width * c;
-    for (let j = 0; j < h; j++) {
-      const o = j * w * c;
-      if (rows.i0[j] < 0) continue; // padding: new arrays are zero
-      const r0 = rows.i0[j] * rowStride;
-      const r1 = rows.i1[j] * rowStride;
-      const v1 = rows.l1[j];
-      const v0 = 1 - v1;
-      for (let i = 0; i < w; i++) {
-        const p = o + i * c;
-        if (cols.i0[i] < 0) continue;
-        const c0 = cols.i0[i] * c;
-        const c1 = cols.i1[i] * c;
-        const u1 = cols.l1[i];
-        const u0 = 1 - u1;
-        for (let k = 0; k < c; k++) {
-          const top = u0 * src[r0 + c0 + k] + u1 * src[r0 + c1 + k];
-          const bottom = u0 * src[r1 + c0 + k] + u1 * src[r1 + c1 + k];
-          out[p + k] = (v0 * top + v1 * bottom) / divisor;
+    const divisor = bytes ? 255 : 1;
+    const cols = bilinear(this.x, ps);
+    const rows = bilinear(this.y, rs);
+    const out = new Float32Array(w * h * c);
+    for (let k = 0; k < c; k++) {
+      for (let j = 0; j < h; j++) {
+        if (rows.i0[j] < 0) continue; // padding: new arrays are zero
+        const r0 = k * cs + rows.i0[j];
+        const r1 = k * cs + rows.i1[j];
+        const v1 = rows.l1[j];
+        const v0 = 1 - v1;
+        const o = (k * h + j) * w;
+        for (let i = 0; i < w; i++) {
+          const c0 = cols.i0[i];
+          if (c0 < 0) continue;
+          const c1 = cols.i1[i];
+          const u1 = cols.l1[i];
+          const u0 = 1 - u1;
+          const top = u0 * src[r0 + c0] + u1 * src[r0 + c1];
+          const bottom = u0 * src[r1 + c0] + u1 * src[r1 + c1];
+          out[o + i] = (v0 * top + v1 * bottom) / divisor;
         }
       }
     }
     const nx = nearest(this.x);
     const ny = nearest(this.y);
-    const outLabels = labels.map((lab) => {
-      const m = new Uint8Array(w * h);
-      for (let j = 0; j < h; j++) {
-        if (ny[j] < 0) {
-          m.fill(IGNORE, j * w, (j + 1) * w);
-          continue;
-        }
-        const r = ny[j] * image.width;
-        for (let i = 0; i < w; i++) m[j * w + i] = nx[i] < 0 ? IGNORE : lab[r + nx[i]];
-      }
-      return m;
-    });
+    const outLabels = labels.map((lab) => sample(lab, image.width, nx, ny));
     return { image: { data: out, width: w, height: h, channels: c }, labels: outLabels };
   }
 }
 
-/** Source rows/columns and weight of the second one per output index; i0 = -1 marks padding. */
-function bilinear(x: Axis): { i0: Int32Array; i1: Int32Array; l1: Float32Array } {
+/** Label map values at rows ny x columns nx of a map `width` wide; -1 reads as 255. */
+function sample(lab: Uint8Array, width: number, nx: Int32Array, ny: Int32Array): Uint8Array {
+  const [w, h] = [nx.length, ny.length];
+  const m = new Uint8Array(w * h).fill(IGNORE);
+  for (let j = 0; j < h; j++) {
+    if (ny[j] < 0) continue;
+    const r = ny[j] * width;
+    const o = j * w;
+    for (let i = 0; i < w; i++) {
+      const x = nx[i];
+      if (x >= 0) m[o + i] = lab[r + x];
+    }
+  }
+  return m;
+}
+
+/**
+ * Per output index: offsets (source index x `stride`) of the two source samples and the weight of the second;
+ * i0 = -1 marks padding.
+ */
+function bilinear(x: Axis, stride: number): { i0: Int32Array; i1: Int32Array; l1: Float32Array } {
   const i0 = new Int32Array(x.size);
   const i1 = new Int32Array(x.size);
   const l1 = new Float32Array(x.size);
@@ -125,13 +137,13 @@ function bilinear(x: Axis): { i0: Int32Array; i1: Int32Array; l1: Float32Array }
       continue;
     }
     if (x.grid === x.src) {
-      i0[j] = i1[j] = g;
+      i0[j] = i1[j] = g * stride;
       continue;
     }
     const s = Math.max(f(f(scale * f(g + 0.5)) - 0.5), 0);
     const k = Math.floor(s);
-    i0[j] = k;
-    i1[j] = k < x.src - 1 ? k + 1 : k;
+    i0[j] = k * stride;
+    i1[j] = (k < x.src - 1 ? k + 1 : k) * stride;
     l1[j] = f(s - k);
   }
   return { i0, i1, l1 };
@@ -155,7 +167,5 @@ function nearest(x: Axis): Int32Array {
 export function resizeLabel(map: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Uint8Array {
   const nx = nearest({ ...identity(width), grid: toWidth, size: toWidth });
   const ny = nearest({ ...identity(height), grid: toHeight, size: toHeight });
-  const out = new Uint8Array(toWidth * toHeight);
-  for (let j = 0; j < toHeight; j++) for (let i = 0; i < toWidth; i++) out[j * toWidth + i] = map[ny[j] * width + nx[i]];
-  return out;
+  return sample(map, width, nx, ny);
 }
