@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import { addDemoCommand } from './commands/demo.js';
+import { addMethodCommands } from './commands/method.js';
 import { addReportCommand } from './commands/report.js';
+import { segMethod } from '../methods/seg/index.js';
 import { TrainingInterrupted } from '../run/index.js';
 
 function buildProgram(): Command {
@@ -17,6 +19,7 @@ function buildProgram(): Command {
     .addHelpText('after', '\nExamples:\n  npx shiftkit demo --quick\n  npx shiftkit report runs/seg-demo\n  npx shiftkit <command> --help');
   addDemoCommand(program);
   addReportCommand(program);
+  addMethodCommands(program, segMethod);
 
   return program;
 }

@@ -12,13 +12,14 @@ import { createProgress, fmt, type Progress } from './progress.js';
 import { writeReport } from './report.js';
 import type { RunDir } from './run_dir.js';
 
-export interface DataPosition { epoch: number; batch: number }
-
-/** Where batches come from: endless, with a position that a checkpoint saves (the DataLoader's interface). */
+/**
+ * Where batches come from: endless, with a position (plain JSON) that a checkpoint saves, e.g. the DataLoader's
+ * {epoch, batch} or a record of several loaders' positions.
+ */
 export interface DataSource<B> {
   next(): Promise<B>;
-  stateDict(): DataPosition;
-  loadStateDict(s: DataPosition): void;
+  stateDict(): unknown;
+  loadStateDict(s: unknown): void;
 }
 
 export type Scalars = Record<string, number>;

@@ -1,0 +1,95 @@
+// `shiftkit seg train`: the step of step.ts in the run loop (checkpoints, resume, evaluation, samples, report).
+import * as torch from '../../torch/index.js';
+import { classNames } from '../../data/datasets/labels.js';
+import { ZipLoader } from '../../data/zip.js';
+import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE, colorizeLabels, makeGrid, overlayLabels, rawFromTensor, type RawImage, type Rgb } from '../../io/index.js';
+import { RunDir, train, type Scalars } from '../../run/index.js';
+import type { TrainOptions } from '../method.js';
+import { type SegConfig } from './config.js';
+import { segBatch, trainLoaders, valLoader } from './data.js';
+import { evaluate, inEvalMode, inferProbs } from './evaluate.js';
+import { createTraining, trainStep, type SegTraining } from './step.js';
+
+/** The palette of the config's classes (the 16-class protocol keeps those classes' Cityscapes colours). */
+export function classPalette(numClasses: number): Rgb[] {
+  return classNames(numClasses === 16 ? 16 : 19).map((name) => CITYSCAPES_PALETTE[CITYSCAPES_CLASSES.indexOf(name)]);
+}
+
+/** mIoU, pixel accuracy and per-class IoU (as `iou/<class>`) of the evaluated network on the validation split. */
+export async function scoreOnVal(tr: SegTraining, root?: string): Promise<Scalars> {
+  const c = tr.config;
+  const loader = valLoader(c, root);
+  try {
+    const model = c.eval.model === 'teacher' ? tr.teacher : tr.student;
+    const batches = { [Symbol.asyncIterator]: () => iterate(loader) };
+    const matrix = await evaluate(model, batches, tr.numClasses, { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
+    const s = matrix.scores();
+    const names = classNames(tr.numClasses === 16 ? 16 : 19);
+    return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy, ...Object.fromEntries(s.iou.map((v, i) => [`iou/${names[i]}`, v])) };
+  } finally {
+    await loader.close();
+  }
+}
+
+function iterate(loader: ReturnType<typeof valLoader>): AsyncIterator<ReturnType<typeof segBatch>> {
+  const it = loader.epoch()[Symbol.asyncIterator]();
+  return { next: async () => { const r = await it.next(); return r.done ? r : { done: false, value: segBatch(r.value) }; } };
+}
+
+/** Image | ground truth | prediction overlay, one row per validation image (the first `count`). */
+async function sampleGrid(tr: SegTraining, count: number): Promise<RawImage> {
+  const c = tr.config;
+  const loader = valLoader(c);
+  const cells: RawImage[] = [];
+  const palette = classPalette(tr.numClasses);
+  const model = c.eval.model === 'teacher' ? tr.teacher : tr.student;
+  try {
+    await inEvalMode(model, async () => {
+      for await (const b of loader.epoch()) {
+        torch.scope(() => {
+          const { image, label } = segBatch(b);
+          const pred = inferProbs(model, image, { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride }).argmax(1).select(0, 0);
+          const first = image.select(0, 0);
+          cells.push(rawFromTensor(first), colorizeLabels(label!.select(0, 0), palette), overlayLabels(first, pred, { palette }));
+        });
+        if (cells.length >= 3 * count) break;
+      }
+    });
+  } finally {
+    await loader.close();
+  }
+  return makeGrid(cells, { cols: 3 });
+}
+
+export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
+  torch.manualSeed(c.seed); // before building the networks, so their initialisation follows the seed
+  const run = o.resume ? RunDir.open(o.runDir) : RunDir.create(o.runDir, c);
+  const tr = createTraining(c);
+  const { source, target } = trainLoaders(c);
+  const data = new ZipLoader({ source, target });
+  try {
+    await train({
+      run,
+      steps: c.steps,
+      modules: { student: tr.student, teacher: tr.teacher },
+      optimizers: { student: tr.optimizer },
+      // trainStep steps the poly schedule itself; the checkpoint still saves it.
+      extra: tr.scheduler,
+      data,
+      step: (b, step) => {
+        const s = trainStep(tr, { source: segBatch(b.source), target: segBatch(b.target) }, step - 1);
+        return Object.fromEntries(Object.entries(s).filter(([, v]) => !Number.isNaN(v)));
+      },
+      evaluate: () => scoreOnVal(tr),
+      samples: async () => ({ val: await sampleGrid(tr, 2) }),
+      logEvery: Math.max(1, Math.min(10, Math.floor(c.eval.every / 2))),
+      evalEvery: c.eval.every,
+      checkpointEvery: c.checkpoint.every,
+      resume: o.resume,
+      itemsPerStep: c.data.batchSize,
+    });
+  } finally {
+    await data.close();
+    run.close();
+  }
+}
