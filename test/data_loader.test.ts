@@ -72,6 +72,8 @@ test('dropLast and epoch(): batch counts, one pass, then the next epoch', async 
   const loader = new DataLoader(folder(), { batchSize: 3, dropLast: true });
   assert.equal(loader.length, 3);
   assert.equal(new DataLoader(folder(), { batchSize: 3 }).length, 4);
+  assert.throws(() => new DataLoader(folder(), { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
+  assert.throws(() => new DataLoader(folder(), { batchSize: 2, numWorkers: 1.5 }), /numWorkers must be a non-negative integer/);
   const sizes: number[] = [];
   for await (const b of loader.epoch()) sizes.push((b.index as number[]).length);
   assert.deepEqual(sizes, [3, 3, 3]);

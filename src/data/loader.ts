@@ -41,6 +41,8 @@ export class DataLoader {
     this.seed = opts.seed ?? 0;
     const workers = opts.numWorkers ?? 0;
     const prefetch = opts.prefetch ?? 2;
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${opts.batchSize}`);
+    if (!Number.isSafeInteger(this.seed) || this.seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${this.seed}`);
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`numWorkers must be a non-negative integer, got ${workers}`);
     if (!Number.isInteger(prefetch) || prefetch < 1) throw new RangeError(`prefetch must be a positive integer, got ${prefetch}`);
     const isDataset = 'get' in dataset && typeof dataset.get === 'function';

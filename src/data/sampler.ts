@@ -16,10 +16,7 @@ export class BatchSampler {
   // The two latest epochs: prefetching across an epoch boundary asks for both in turn.
   private cache = new Map<number, Uint32Array>();
 
-  constructor(readonly o: SamplerOptions) {
-    if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
-    if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${o.seed}`);
-  }
+  constructor(readonly o: SamplerOptions) {}
 
   /** Batches per epoch. */
   get length(): number {

@@ -7,7 +7,7 @@ import { listFiles, requireDir } from './files.js';
 import { cityscapesLut, mapLabels } from './labels.js';
 import { SegmentationDataset, type LabelMap, type SegmentationOptions } from './segmentation.js';
 
-export interface CityscapesOptions extends SegmentationOptions { split: 'train' | 'val' | 'test' | string }
+export interface CityscapesOptions extends SegmentationOptions { /** 'train', 'val', 'test' or any folder under leftImg8bit/. */ split: string }
 
 const IMAGE_SUFFIX = '_leftImg8bit.png';
 
