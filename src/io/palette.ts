@@ -6,10 +6,10 @@ import { toPlane, toRgb8 } from './pixels.js';
 export type Rgb = readonly [number, number, number];
 
 /** The 19 Cityscapes training classes, indexed by trainId (cityscapesScripts, helpers/labels.py). */
-export const CITYSCAPES_CLASSES: readonly string[] = [
+export const CITYSCAPES_CLASSES = [
   'road', 'sidewalk', 'building', 'wall', 'fence', 'pole', 'traffic light', 'traffic sign', 'vegetation', 'terrain',
   'sky', 'person', 'rider', 'car', 'truck', 'bus', 'train', 'motorcycle', 'bicycle',
-];
+] as const;
 
 /** Their official colours, same source; any other value (255 = ignore) is drawn black. */
 export const CITYSCAPES_PALETTE: readonly Rgb[] = [

@@ -1,12 +1,10 @@
 // Label tables: Cityscapes labelIds -> the 19 trainIds (cityscapesScripts helpers/labels.py), SYNTHIA class ids
 // -> the same trainIds (SYNTHIA-RAND-CITYSCAPES README, as AdaptSegNet/DACS/DAFormer), and the 16 classes Cityscapes
 // shares with SYNTHIA. Everything else is 255 (ignore).
+import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE, type Rgb } from '../../io/palette.js';
 import { IGNORE } from '../image_ops/geometry.js';
 
-export const CITYSCAPES_CLASSES = [
-  'road', 'sidewalk', 'building', 'wall', 'fence', 'pole', 'traffic light', 'traffic sign', 'vegetation', 'terrain',
-  'sky', 'person', 'rider', 'car', 'truck', 'bus', 'train', 'motorcycle', 'bicycle',
-] as const;
+export { CITYSCAPES_CLASSES };
 
 /** labelId -> trainId of the labels that have one (labels.py; license plate, id -1, cannot occur in a PNG). */
 const CITYSCAPES_TRAIN_IDS: Record<number, number> = {
@@ -29,8 +27,16 @@ export const SYNTHIA16_CLASSES = CITYSCAPES_CLASSES.filter((c) => !DROPPED_FOR_1
 
 export type ClassProtocol = 19 | 16;
 
+/** The protocol a network with this many classes follows. */
+export const protocolOf = (numClasses: number): ClassProtocol => (numClasses === 16 ? 16 : 19);
+
 export function classNames(protocol: ClassProtocol): readonly string[] {
   return protocol === 19 ? CITYSCAPES_CLASSES : SYNTHIA16_CLASSES;
+}
+
+/** The protocol's colours: each class keeps its Cityscapes colour. */
+export function classPalette(protocol: ClassProtocol): Rgb[] {
+  return (protocol === 19 ? CITYSCAPES_CLASSES : SYNTHIA16_CLASSES).map((name) => CITYSCAPES_PALETTE[CITYSCAPES_CLASSES.indexOf(name)]);
 }
 
 /** trainId (19) -> id in the protocol. */

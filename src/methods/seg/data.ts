@@ -1,6 +1,7 @@
 // The seg method's datasets and loaders from its config: source (labelled), target (labels only for the oracle),
 // validation (labelled, full images).
 import { Cityscapes } from '../../data/datasets/cityscapes.js';
+import { protocolOf } from '../../data/datasets/labels.js';
 import { GTA5 } from '../../data/datasets/gta5.js';
 import { ImageFolder } from '../../data/datasets/image_folder.js';
 import { Synthia } from '../../data/datasets/synthia.js';
@@ -40,7 +41,7 @@ export function trainTransforms(c: SegConfig): TransformConfig {
 }
 
 export function trainLoaders(c: SegConfig): { source: DataLoader; target: DataLoader } {
-  const classes = classCount(c) === 16 ? 16 : 19;
+  const classes = protocolOf(classCount(c));
   const transforms = trainTransforms(c);
   const loader = (d: Domain, labels: boolean, seed: number) => new DataLoader(domainDataset(d, { transforms, classes, labels }),
     { batchSize: c.data.batchSize, shuffle: true, dropLast: true, seed, numWorkers: c.data.workers });
@@ -48,7 +49,7 @@ export function trainLoaders(c: SegConfig): { source: DataLoader; target: DataLo
 }
 
 export function valLoader(c: SegConfig, root?: string): DataLoader {
-  const classes = classCount(c) === 16 ? 16 : 19;
+  const classes = protocolOf(classCount(c));
   const d = root ? { ...c.data.val, root } : c.data.val;
   return new DataLoader(domainDataset(d, { transforms: [], classes, labels: true }), { batchSize: 1, numWorkers: c.data.workers });
 }

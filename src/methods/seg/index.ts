@@ -5,7 +5,8 @@ import { segConfigSchema, type SegConfig } from './config.js';
 import { buildSegNet } from './networks.js';
 import { predictFiles } from './predict.js';
 import { createTraining } from './step.js';
-import { classPalette, scoreOnVal, trainSeg } from './train.js';
+import { classPalette, protocolOf } from '../../data/datasets/labels.js';
+import { scoreOnVal, trainSeg } from './train.js';
 
 export const segMethod: Method<typeof segConfigSchema> = {
   id: 'seg',
@@ -29,7 +30,7 @@ export const segMethod: Method<typeof segConfigSchema> = {
     const net = buildSegNet(c);
     loadModuleWeights(o.checkpoint, { [c.eval.model]: net });
     const done = await predictFiles(net, o.inputs, { outDir: o.out, mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride,
-      palette: classPalette(net.options.numClasses) });
+      palette: classPalette(protocolOf(net.options.numClasses)) });
     for (const p of done) console.log(`${p.input} -> ${p.overlay}`);
   },
 };

@@ -1,19 +1,14 @@
 // `shiftkit seg train`: the step of step.ts in the run loop (checkpoints, resume, evaluation, samples, report).
 import * as torch from '../../torch/index.js';
-import { classNames } from '../../data/datasets/labels.js';
+import { classNames, classPalette, protocolOf } from '../../data/datasets/labels.js';
 import { ZipLoader } from '../../data/zip.js';
-import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE, colorizeLabels, makeGrid, overlayLabels, rawFromTensor, type RawImage, type Rgb } from '../../io/index.js';
+import { colorizeLabels, makeGrid, overlayLabels, rawFromTensor, type RawImage } from '../../io/index.js';
 import { RunDir, train, type Scalars } from '../../run/index.js';
 import type { TrainOptions } from '../method.js';
 import { type SegConfig } from './config.js';
 import { segBatch, trainLoaders, valLoader } from './data.js';
 import { evaluate, inEvalMode, inferProbs } from './evaluate.js';
 import { createTraining, trainStep, type SegTraining } from './step.js';
-
-/** The palette of the config's classes (the 16-class protocol keeps those classes' Cityscapes colours). */
-export function classPalette(numClasses: number): Rgb[] {
-  return classNames(numClasses === 16 ? 16 : 19).map((name) => CITYSCAPES_PALETTE[CITYSCAPES_CLASSES.indexOf(name)]);
-}
 
 /** mIoU, pixel accuracy and per-class IoU (as `iou/<class>`) of the evaluated network on the validation split. */
 export async function scoreOnVal(tr: SegTraining, root?: string): Promise<Scalars> {
@@ -24,7 +19,7 @@ export async function scoreOnVal(tr: SegTraining, root?: string): Promise<Scalar
     const batches = { [Symbol.asyncIterator]: () => iterate(loader) };
     const matrix = await evaluate(model, batches, tr.numClasses, { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
     const s = matrix.scores();
-    const names = classNames(tr.numClasses === 16 ? 16 : 19);
+    const names = classNames(protocolOf(tr.numClasses));
     return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy, ...Object.fromEntries(s.iou.map((v, i) => [`iou/${names[i]}`, v])) };
   } finally {
     await loader.close();
@@ -41,7 +36,7 @@ async function sampleGrid(tr: SegTraining, count: number): Promise<RawImage> {
   const c = tr.config;
   const loader = valLoader(c);
   const cells: RawImage[] = [];
-  const palette = classPalette(tr.numClasses);
+  const palette = classPalette(protocolOf(tr.numClasses));
   const model = c.eval.model === 'teacher' ? tr.teacher : tr.student;
   try {
     await inEvalMode(model, async () => {
