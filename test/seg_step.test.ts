@@ -21,7 +21,6 @@ const snapshot = (named: [string, torch.Tensor][]) => new Map(named.map(([k, t])
 const counter = (tr: SegTraining, net: 'student' | 'teacher') => tr[net].stateDict()['backbone.bn1.num_batches_tracked'].item();
 
 test('adapted step: teacher = d teacher + (1 - d) student with d = min(1 - 1/(t+1), 0.99); BatchNorm per network', () => torch.scope(() => {
-  torch.manualSeed(0);
   const tr = createTraining(tiny());
   const before = snapshot(tr.student.namedParameters());
   const s0 = trainStep(tr, batch(), 0);
@@ -62,7 +61,6 @@ test('adapted step: teacher = d teacher + (1 - d) student with d = min(1 - 1/(t+
 }));
 
 test('source-only: no consistency, the teacher never runs and takes the student\'s BatchNorm statistics', () => torch.scope(() => {
-  torch.manualSeed(1);
   const tr = createTraining(tiny({ adaptation: false }));
   const s = trainStep(tr, batch(), 0);
   assert.ok(Number.isNaN(s.consistency) && Number.isNaN(s.lambda) && Number.isNaN(s.segTarget));
@@ -73,7 +71,6 @@ test('source-only: no consistency, the teacher never runs and takes the student\
 }));
 
 test('target oracle: the target labels give the only loss; missing labels are an error', () => torch.scope(() => {
-  torch.manualSeed(2);
   const tr = createTraining(tiny({ adaptation: false, sourceLabels: false, targetLabels: true }));
   const b = batch();
   const s = trainStep(tr, b, 0);

@@ -91,7 +91,7 @@ def main():
     assert c['style']['kind'] == 'fda' and c['confidence']['mode'] == 'entropy' and c['consistency']['loss'] == 'mse'
     assert c['optimizer']['kind'] == 'sgd' and c['adaptation'] and c['sourceLabels'] and not c['targetLabels']
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    torch.manual_seed(c['seed'])
     m = c['model']
     classes = m['numClasses']
     student = SegNet(m['backbone'], m['head'], m['outputStride'], classes)

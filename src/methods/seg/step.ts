@@ -44,7 +44,10 @@ export interface SegStepScalars {
   emaDecay: number;
 }
 
+/** Student, teacher, EMA and optimizer for a run; seeds torch's generator with config.seed first, so the initial
+ * weights and every later draw (noise, dropout) follow from the config. */
 export function createTraining(config: SegConfig): SegTraining {
+  torch.manualSeed(config.seed);
   const student = buildSegNet(config);
   const teacher = buildTeacher(config, student);
   const ema = new optim.ExponentialMovingAverage({ parameters: teacher.namedParameters(),
