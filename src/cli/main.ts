@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // The `shiftkit` command. Exit codes: 0 success, 1 runtime failure, 2 bad usage or config.
+import './threadpool.js';
 import * as os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
+import { addDataCommands } from './commands/data.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addMethodCommands } from './commands/method.js';
+import { addRenderCommands } from './commands/render.js';
 import { addReportCommand } from './commands/report.js';
 import { segMethod } from '../methods/seg/index.js';
 import { TrainingInterrupted } from '../run/index.js';
@@ -20,6 +23,8 @@ function buildProgram(): Command {
   addDemoCommand(program);
   addReportCommand(program);
   addMethodCommands(program, segMethod);
+  addRenderCommands(program);
+  addDataCommands(program);
 
   return program;
 }
@@ -45,4 +50,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `shiftkit ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await main(process.argv);

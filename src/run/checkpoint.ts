@@ -10,7 +10,7 @@ import * as torch from '../torch/index.js';
 import type { Tensor } from '../torch/index.js';
 import type { BaseOptions, Optimizer, OptimizerStateDict, ParamState } from '../torch/optim/optimizer.js';
 import type { ExponentialMovingAverage } from '../torch/optim/ema.js';
-import { fsyncDir, tempPath, writeFileAtomic } from './atomic.js';
+import { fsyncDir, tempPath, writeFileAtomic } from '../util/atomic.js';
 import { parseStepName, stepName } from './run_dir.js';
 
 /** Anything with PyTorch-style state: nn.Module, LRScheduler, a data loader, a method's own state. */

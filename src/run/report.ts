@@ -2,7 +2,7 @@
 // from metrics.jsonl, a final/best table, sample images as data: URIs, and the config.
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { listCheckpoints } from './checkpoint.js';
 import { RunDir, type MetricRecord, type Split } from './run_dir.js';
 import { escapeHtml, lineChart, type Series } from './svg_chart.js';

@@ -3,12 +3,11 @@
 // the tensors' bytes, C order, little-endian. Written byte for byte as the reference implementation writes it.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { dtypeCode, type DType } from './dtype.js';
 import { scope } from './scope.js';
+import { writeAtomic } from '../util/atomic.js';
 
 // In the reference's Dtype enum order, which is its order of increasing alignment.
 const formats: [string, DType, number][] = [
@@ -84,23 +83,10 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Record<str
  */
 export function saveFile(file: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
   const { header, entries } = prepare(tensors, metadata);
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'wx');
-  try {
+  writeAtomic(file, (fd) => {
     writeAll(fd, header);
     for (const e of entries) writeAll(fd, bytesOf(e.tensor));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    try { fs.closeSync(fd); } catch { /* already closed */ }
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  // The rename itself is durable once the folder is flushed.
-  const dfd = fs.openSync(dir, 'r');
-  try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
+  });
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

@@ -14,12 +14,13 @@ export function fsyncDir(dir: string): void {
   try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
 }
 
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = tempPath(file);
+/** Replaces `file` with what `write` puts into an open file descriptor (for contents written piece by piece). */
+export function writeAtomic(file: string, write: (fd: number) => void): void {
+  const tmp = tempPath(path.resolve(file));
   try {
     const fd = fs.openSync(tmp, 'wx');
     try {
-      fs.writeFileSync(fd, data);
+      write(fd);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -29,5 +30,9 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  fsyncDir(path.dirname(file));
+  fsyncDir(path.dirname(path.resolve(file)));
+}
+
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  writeAtomic(file, (fd) => fs.writeFileSync(fd, data));
 }

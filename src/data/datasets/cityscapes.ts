@@ -1,7 +1,7 @@
 // Cityscapes (https://www.cityscapes-dataset.com): leftImg8bit/<split>/<city>/<name>_leftImg8bit.png with
 // gtFine/<split>/<city>/<name>_gtFine_labelIds.png, labelIds mapped to trainIds.
 import path from 'node:path';
-import { decodeImage } from '../../io/image.js';
+import { decodeImage } from '../../io/decode.js';
 import type { DatasetSpec } from '../dataset.js';
 import { listFiles, requireDir } from './files.js';
 import { cityscapesLut, mapLabels } from './labels.js';

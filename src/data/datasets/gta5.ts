@@ -1,7 +1,7 @@
 // GTA5 (Richter et al. 2016, https://download.visinf.tu-darmstadt.de/data/from_games/): images/<n>.png with
 // labels/<n>.png, indexed PNGs whose palette index is the Cityscapes labelId.
 import path from 'node:path';
-import { decodeImage } from '../../io/image.js';
+import { decodeImage } from '../../io/decode.js';
 import type { DatasetSpec } from '../dataset.js';
 import { resizeLabel } from '../image_ops/geometry.js';
 import { listFiles, requireDir } from './files.js';

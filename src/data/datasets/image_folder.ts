@@ -1,6 +1,6 @@
 // Any folder of images (recursive, .jpg/.jpeg/.png/.webp), unlabelled: a target domain without annotations.
 import path from 'node:path';
-import { decodeImage } from '../../io/image.js';
+import { decodeImage } from '../../io/decode.js';
 import type { Dataset, DatasetSpec, Json, Sample } from '../dataset.js';
 import type { Rng } from '../random.js';
 import { compose, type Transform, type TransformConfig } from '../transforms.js';

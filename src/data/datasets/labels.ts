@@ -1,7 +1,7 @@
 // Label tables: Cityscapes labelIds -> the 19 trainIds (cityscapesScripts helpers/labels.py), SYNTHIA class ids
 // -> the same trainIds (SYNTHIA-RAND-CITYSCAPES README, as AdaptSegNet/DACS/DAFormer), and the 16 classes Cityscapes
 // shares with SYNTHIA. Everything else is 255 (ignore).
-import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE, type Rgb } from '../../io/palette.js';
+import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE, type Rgb } from '../../io/classes.js';
 import { IGNORE } from '../image_ops/geometry.js';
 
 export { CITYSCAPES_CLASSES };

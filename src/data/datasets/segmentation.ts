@@ -1,7 +1,7 @@
 // The common part of the segmentation readers: image/label file pairs, decoded, label ids mapped to class ids,
 // transformed together. Each reader lists its pairs and says how its label files hold class ids.
 import { existsSync } from 'node:fs';
-import { decodeImage } from '../../io/image.js';
+import { decodeImage } from '../../io/decode.js';
 import type { Dataset, DatasetSpec, Json, Sample } from '../dataset.js';
 import type { Rng } from '../random.js';
 import { compose, type Transform, type TransformConfig } from '../transforms.js';

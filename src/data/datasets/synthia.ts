@@ -1,7 +1,7 @@
 // SYNTHIA-RAND-CITYSCAPES (Ros et al. 2016): RGB/<n>.png with GT/LABELS/<n>.png, 16-bit PNGs whose first
 // channel is the SYNTHIA class id (the second holds instance ids).
 import path from 'node:path';
-import { decodeImage } from '../../io/image.js';
+import { decodeImage } from '../../io/decode.js';
 import type { DatasetSpec } from '../dataset.js';
 import { listFiles, requireDir } from './files.js';
 import { mapLabels, synthiaLut } from './labels.js';
