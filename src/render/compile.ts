@@ -15,11 +15,11 @@ const kernelOf: Record<PrimitiveKind, number> = { plane: 0, box: 1, sphere: 2, e
 export const GEO = { m: 0, o: 9, width: 12 } as const;
 /**
  * Columns of `attrs`: a one-hot of the kernel, class, instance, material, tint, half-extents, texture offset, and
- * per cap (axis x, y, z, cosMin, material, class). Ids are stored as floats (exact below 2^24): per-pixel work
+ * per cap (axis x, y, z, cosMin, material, class, tint). Ids are stored as floats (exact below 2^24): per-pixel work
  * then needs no integer or boolean tensors, which are several times slower on the CPU.
  */
-export const ATTR = { kernel: 0, classId: 4, instance: 5, material: 6, tint: 7, size: 10, texOffset: 13, caps: 16, capWidth: 6,
-  width: 16 + 6 * MAX_CAPS } as const;
+export const ATTR = { kernel: 0, classId: 4, instance: 5, material: 6, tint: 7, size: 10, texOffset: 13, caps: 16, capWidth: 9,
+  width: 16 + 9 * MAX_CAPS } as const;
 
 export interface CompiledPrimitive {
   scene: number;
@@ -80,7 +80,8 @@ function compilePrimitive(scene: Scene, index: number, p: Primitive, sceneIndex:
   for (let k = 0; k < MAX_CAPS; k++) {
     const cap = p.caps?.[k];
     // An absent cap has cosMin 2, which no cosine exceeds.
-    attr.set(cap ? [...cap.axis, cap.cosMin, cap.material, cap.classId] : [0, 0, 1, 2, 0, 0], a + ATTR.caps + ATTR.capWidth * k);
+    attr.set(cap ? [...cap.axis, cap.cosMin, cap.material, cap.classId, ...(cap.tint ?? [1, 1, 1])] : [0, 0, 1, 2, 0, 0, 1, 1, 1],
+      a + ATTR.caps + ATTR.capWidth * k);
   }
   const radius = norm([s[0] * extent[0], s[1] * extent[1], s[2] * extent[2]]);
   return { scene: sceneIndex, kernel: kernelOf[p.kind], M, A, centre, radius, extent, size: s, castsShadow: p.castsShadow ?? true };

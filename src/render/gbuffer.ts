@@ -93,6 +93,7 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
     normal = scaleV(normal, dot(normal, normal).clamp(1e-24, null).rsqrt().mul(facing).mul(hit));
 
     let material = col(ATTR.material), classId = col(ATTR.classId);
+    let tint = [0, 1, 2].map((i) => col(ATTR.tint + i));
     if (c.hasCaps) {
       const ulen = dot(local, local).clamp(1e-24, null).rsqrt();
       for (let k = 0; k < MAX_CAPS; k++) {
@@ -101,6 +102,7 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
         const inCap = step(cos.sub(col(a + 3)));
         material = choose(inCap, col(a + 4), material);
         classId = choose(inCap, col(a + 5), classId);
+        tint = tint.map((x, i) => choose(inCap, col(a + 6 + i), x));
       }
     }
     const missClass = torch.tensor(Float64Array.from(o.missClass), { shape: [B, 1, 1], dtype });
@@ -112,7 +114,7 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
       rayDir: [img(dx.mul(rlen)), img(dy.mul(rlen)), img(rlen)],
       classId: choose(img(hit), img(classId), missClass).to('int64'), instance: img(col(ATTR.instance).mul(hit)).to('int64'),
       material: img(material.mul(hit)).to('int64'),
-      tint: [0, 1, 2].map((i) => img(attr.select(0, ATTR.tint + i))) as V3,
+      tint: tint.map(img) as V3,
       texCoord: [0, 1, 2].map((i) => img(local[i].mul(attr.select(0, ATTR.size + i)))) as V3,
       texOffset: [0, 1, 2].map((i) => img(attr.select(0, ATTR.texOffset + i))) as V3,
       lit: lit.map(img),

@@ -1,6 +1,6 @@
 // RenderParams: the rendering parameters θ. Every entry is named and bounded; the optimizer sees unconstrained
-// tensors u and the renderer uses value = min + (max - min) sigmoid(u), so gradient steps never leave the
-// bounds. Saved as JSON with names, values in natural units, bounds, units and descriptions.
+// tensors u and the renderer uses value = min + (max - min) sigmoid(u) (or its log-space twin
+// exp(ln min + (ln max - ln min) sigmoid(u)) for scale-like entries), so gradient steps never leave the bounds. Saved as JSON with names, values in natural units, bounds, units and descriptions.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import * as torch from '../torch/index.js';
 import type { DType, Tensor } from '../torch/index.js';
@@ -22,9 +22,12 @@ export interface ParamsJSON {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-// logit of the value's position in its range; clamped so that bound values stay finite.
+// The value's position in its range (in log space for 'log' entries), and its logit, clamped so that bound
+// values stay finite.
+const isLog = (s: ParamSpec) => s.spacing === 'log';
 function toRaw(v: number, s: ParamSpec): number {
-  const f = Math.min(Math.max((v - s.min) / (s.max - s.min), 1e-12), 1 - 1e-12);
+  const [x, lo, hi] = isLog(s) ? [Math.log(v), Math.log(s.min), Math.log(s.max)] : [v, s.min, s.max];
+  const f = Math.min(Math.max((x - lo) / (hi - lo), 1e-12), 1 - 1e-12);
   return Math.log(f / (1 - f));
 }
 
@@ -94,8 +97,8 @@ export class RenderParams {
     const specs = paramSchema(setup).map((s) => {
       const e = entries[s.name];
       if (!e) return s;
-      if (typeof e.min !== 'number' || typeof e.max !== 'number' || !(e.min < e.max)) {
-        throw new Error(`${where}: entry '${s.name}': min and max must be numbers with min < max`);
+      if (typeof e.min !== 'number' || typeof e.max !== 'number' || !(e.min < e.max) || (s.spacing === 'log' && !(e.min > 0))) {
+        throw new Error(`${where}: entry '${s.name}': min and max must be numbers with ${s.spacing === 'log' ? '0 < ' : ''}min < max`);
       }
       return { ...s, min: e.min, max: e.max };
     });
@@ -146,7 +149,31 @@ export class RenderParams {
   value(name: string): Tensor {
     const i = this.indexOf(name);
     const s = this.specs[i];
+    // exp can round a hair past a bound; the clamp only acts where sigmoid is saturated anyway.
+    if (isLog(s)) return this.raw[i].sigmoid().mul(Math.log(s.max / s.min)).add(Math.log(s.min)).exp().clamp(s.min, s.max);
     return this.raw[i].sigmoid().mul(s.max - s.min).add(s.min);
+  }
+
+  /**
+   * Several entries' values in natural units, flattened and concatenated in the given order: one vectorised
+   * reparameterisation instead of one per entry (the shader reads every material's entries per render).
+   */
+  values(names: string[]): Tensor {
+    const idx = names.map((n) => this.indexOf(n));
+    const raw = torch.cat(idx.map((i) => this.raw[i].reshape(-1)));
+    const per = (f: (s: ParamSpec) => number) => Float64Array.from(idx.flatMap((i) => {
+      const s = this.specs[i];
+      return new Array(size(s.shape)).fill(f(s));
+    }));
+    const vec = (a: Float64Array) => torch.tensor(a, { dtype: raw.dtype });
+    const log = per((s) => (isLog(s) ? 1 : 0));
+    const lo = vec(per((s) => (isLog(s) ? Math.log(s.min) : s.min)));
+    const span = vec(per((s) => (isLog(s) ? Math.log(s.max / s.min) : s.max - s.min)));
+    const x = raw.sigmoid().mul(span).add(lo);
+    if (!log.some((v) => v === 1)) return x;
+    // Log-spaced entries are exp of their interpolated logarithm (clamped as in value()).
+    const isLogT = vec(log);
+    return x.add(x.exp().sub(x).mul(isLogT)).maximum(vec(per((s) => s.min))).minimum(vec(per((s) => s.max)));
   }
 
   /** An entry's current value as JavaScript numbers. */

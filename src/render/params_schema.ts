@@ -19,6 +19,8 @@ export interface ParamSpec {
   max: number;
   unit: string;
   description: string;
+  /** 'log' spreads the optimizer's steps evenly over orders of magnitude (min must be > 0); default 'linear'. */
+  spacing?: 'linear' | 'log';
 }
 
 const rgb = (name: string, max: number, description: string): ParamSpec =>
@@ -43,7 +45,7 @@ function lightSpecs(i: number, kind: LightKind): ParamSpec[] {
 function materialSpecs(name: string, shading: Shading): ParamSpec[] {
   const p = `material.${name}`;
   const model = shading === 'phong'
-    ? [scalar(`${p}.shininess`, 1, 256, 'exponent', `Blinn-Phong shininess of ${name}`)]
+    ? [{ ...scalar(`${p}.shininess`, 1, 512, 'exponent', `Blinn-Phong shininess of ${name}`), spacing: 'log' as const }]
     : [scalar(`${p}.roughness`, 0.05, 1, 'fraction', `GGX roughness of ${name} (alpha = roughness^2)`),
       scalar(`${p}.metallic`, 0, 1, 'fraction', `GGX metalness of ${name}`)];
   return [
@@ -52,7 +54,7 @@ function materialSpecs(name: string, shading: Shading): ParamSpec[] {
       : `Specular reflectance of ${name} as a dielectric (F0 = 0.08 x specular)`),
     ...model,
     scalar(`${p}.textureContrast`, 0, 1, 'fraction', `Value-noise texture on ${name}: albedo x (1 - contrast x noise)`),
-    scalar(`${p}.textureScale`, 0.05, 20, '1/m', `Spatial frequency of the texture on ${name}`),
+    { ...scalar(`${p}.textureScale`, 0.05, 500, '1/m', `Spatial frequency of the texture on ${name}`), spacing: 'log' },
   ];
 }
 

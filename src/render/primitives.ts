@@ -7,9 +7,10 @@ export type PrimitiveKind = 'plane' | 'box' | 'sphere' | 'cylinder' | 'ellipsoid
 
 /**
  * A spherical-cap decal: the points of the primitive whose local direction from its centre is within
- * acos(cosMin) of `axis` take `material` and `classId` (an eye's iris and pupil). Later caps win.
+ * acos(cosMin) of `axis` take `material`, `classId` and `tint` (default white) (an eye's iris and pupil).
+ * Later caps win.
  */
-export interface Cap { axis: Vec3; cosMin: number; material: number; classId: number }
+export interface Cap { axis: Vec3; cosMin: number; material: number; classId: number; tint?: Vec3 }
 
 export interface Primitive {
   kind: PrimitiveKind;

@@ -38,9 +38,9 @@ export function toCameraFrame(cams: Camera[], v: V, translate: boolean): V {
  * one scatter-add in backward). Returns each field's [B, ...] plane; albedo as [B, 3, ...].
  */
 function materialPlanes(params: RenderParams, fields: string[], material: Tensor): { albedo: Tensor; plane: Record<string, Tensor> } {
-  const columns = params.setup.materials.map((m) => torch.cat([params.value(`material.${m}.albedo`),
-    ...fields.map((f) => params.value(`material.${m}.${f}`).view(1))]));
-  const table = torch.stack(columns, 1);
+  const { materials } = params.setup;
+  const names = materials.flatMap((m) => [`material.${m}.albedo`, ...fields.map((f) => `material.${m}.${f}`)]);
+  const table = params.values(names).view(materials.length, 3 + fields.length).t();
   const px = table.indexSelect(1, material.flatten()).view(3 + fields.length, ...material.shape);
   const plane = Object.fromEntries(fields.map((f, i) => [f, px.select(0, 3 + i)]));
   return { albedo: px.narrow(0, 0, 3).transpose(0, 1), plane };

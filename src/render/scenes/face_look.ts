@@ -3,7 +3,7 @@ import type { Look, MaterialLook } from '../defaults.js';
 import type { Vec3 } from '../math.js';
 
 const m = (name: string, albedo: Vec3, o: Partial<Omit<MaterialLook, 'name' | 'albedo'>> = {}): MaterialLook => ({
-  name, albedo, specular: 0.1, shininess: 16, roughness: 0.6, metallic: 0, textureContrast: 0.1, textureScale: 20, ...o,
+  name, albedo, specular: 0.1, shininess: 16, roughness: 0.6, metallic: 0.02, textureContrast: 0.1, textureScale: 20, ...o,
 });
 
 export const FACE_LOOK: Look = {
@@ -19,8 +19,8 @@ export const FACE_LOOK: Look = {
     m('background', [0.55, 0.55, 0.55], { textureContrast: 0.3, textureScale: 3 }),
   ],
   lights: [
-    { kind: 'directional', color: [1, 0.97, 0.92], intensity: 1.2, azimuth: -150, elevation: 30 },
-    { kind: 'point', color: [0.9, 0.92, 1], intensity: 0.25, position: [0.6, -0.8, 0.3] },
+    { kind: 'directional', color: [0.98, 0.95, 0.9], intensity: 1.2, azimuth: -150, elevation: 30 },
+    { kind: 'point', color: [0.88, 0.9, 0.97], intensity: 0.26, position: [-0.6, -0.8, 0.3] },
   ],
   ambient: { color: [0.9, 0.9, 0.95], intensity: 0.35 },
   sky: { zenith: [0.45, 0.45, 0.47], horizon: [0.5, 0.5, 0.5] },

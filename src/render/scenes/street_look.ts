@@ -3,7 +3,7 @@ import type { Look, MaterialLook } from '../defaults.js';
 import type { Vec3 } from '../math.js';
 
 const m = (name: string, albedo: Vec3, o: Partial<Omit<MaterialLook, 'name' | 'albedo'>> = {}): MaterialLook => ({
-  name, albedo, specular: 0.1, shininess: 16, roughness: 0.7, metallic: 0, textureContrast: 0.3, textureScale: 1, ...o,
+  name, albedo, specular: 0.1, shininess: 16, roughness: 0.7, metallic: 0.02, textureContrast: 0.3, textureScale: 1, ...o,
 });
 
 export const STREET_LOOK: Look = {
@@ -28,8 +28,8 @@ export const STREET_LOOK: Look = {
     m('rubber', [0.05, 0.05, 0.05], { textureContrast: 0.1, textureScale: 5 }),
     m('metal', [0.55, 0.55, 0.57], { specular: 0.5, shininess: 48, roughness: 0.35, metallic: 0.9, textureContrast: 0.1 }),
   ],
-  lights: [{ kind: 'directional', color: [1, 0.95, 0.88], intensity: 1.6, azimuth: 40, elevation: 40 }],
-  ambient: { color: [0.65, 0.75, 1], intensity: 0.5 },
+  lights: [{ kind: 'directional', color: [0.98, 0.93, 0.86], intensity: 1.65, azimuth: 40, elevation: 40 }],
+  ambient: { color: [0.62, 0.72, 0.95], intensity: 0.5 },
   sky: { zenith: [0.3, 0.5, 0.9], horizon: [0.8, 0.85, 0.92] },
   fog: { density: 0.002, color: [0.75, 0.8, 0.85] },
   camera: { exposure: 0, gamma: 2.2, vignetting: 0.25, noise: 0.01, blur: 0.4 },
