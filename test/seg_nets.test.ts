@@ -77,6 +77,8 @@ test('output stride 8, 16 and 32 for BasicBlock and Bottleneck backbones', () =>
     }
   }
   assert.throws(() => buildBackbone('resnet18', 4 as 8), /outputStride must be 8, 16 or 32/);
+  const net = new SegNet({ backbone: 'resnet18', head: 'lite', outputStride: 32, numClasses: 2 });
+  assert.throws(() => net.forward(torch.zeros([1, 3, 8, 8], { dtype: 'uint8' })), /SegNet: expects float RGB in \[0, 1\], got a uint8 tensor/);
 }));
 
 test('backbone weights: a torchvision-named safetensors file loads; wrong names are listed', () => torch.scope(() => {

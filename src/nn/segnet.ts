@@ -40,6 +40,7 @@ export class SegNet extends Module {
 
   /** Class scores [N, C, H, W] at the input's resolution. */
   forward(image: Tensor): Tensor {
+    if (!torch.isFloatingPoint(image.dtype)) throw new Error(`SegNet: expects float RGB in [0, 1], got a ${image.dtype} tensor`);
     return torch.scope(() => {
       const [h, w] = image.shape.slice(2);
       const stat = (v: number[]) => torch.tensor(v, { shape: [1, 3, 1, 1] }).to(image);
