@@ -74,7 +74,7 @@ test('θ files: save writes JSON with names, values, bounds and units; load read
     p.set('camera.exposure', 1.25);
     p.set('light0.color', [0.9, 0.8, 0.7]);
     const file = path.join(dir, 'theta.json');
-    await p.save(file);
+    p.save(file);
     const json = JSON.parse(readFileSync(file, 'utf8')) as ParamsJSON;
     assert.equal(json.format, PARAMS_FORMAT);
     assert.equal(json.shading, 'phong');

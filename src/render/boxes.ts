@@ -11,27 +11,32 @@ export function boxesFromInstances(instance: Tensor, semantic: Tensor): Box[][] 
   const cls = semantic.to('int32').contiguous().toTypedArray() as Int32Array;
   const out: Box[][] = [];
   for (let b = 0; b < B; b++) {
-    const boxes = new Map<number, Box & { votes: Map<number, number> }>();
+    // Per id: x1, y1, x2, y2, pixels, indexed by id (ids are small); class votes in a map per id.
+    const stats: number[][] = [];
+    const votes: Map<number, number>[] = [];
     for (let y = 0, i = b * H * W; y < H; y++) {
       for (let x = 0; x < W; x++, i++) {
         const id = ids[i];
         if (id <= 0) continue;
-        let box = boxes.get(id);
-        if (!box) {
-          box = { x1: x, y1: y, x2: x + 1, y2: y + 1, classId: -1, instanceId: id, pixels: 0, votes: new Map() };
-          boxes.set(id, box);
+        let s = stats[id];
+        if (!s) {
+          s = stats[id] = [x, y, x + 1, y + 1, 0];
+          votes[id] = new Map();
         }
-        box.x1 = Math.min(box.x1, x); box.x2 = Math.max(box.x2, x + 1);
-        box.y2 = y + 1;
-        box.pixels++;
-        box.votes.set(cls[i], (box.votes.get(cls[i]) ?? 0) + 1);
+        if (x < s[0]) s[0] = x;
+        if (x + 1 > s[2]) s[2] = x + 1;
+        s[3] = y + 1;
+        s[4]++;
+        votes[id].set(cls[i], (votes[id].get(cls[i]) ?? 0) + 1);
       }
     }
-    out.push([...boxes.values()].sort((a, c) => a.instanceId - c.instanceId).map(({ votes, ...box }) => {
-      let best = -1;
-      for (const [c, n] of votes) if (best < 0 || n > votes.get(best)! || (n === votes.get(best)! && c < best)) best = c;
-      return { ...box, classId: best };
-    }));
+    const boxes: Box[] = [];
+    stats.forEach((s, id) => {
+      let best = -1, most = 0;
+      for (const [c, n] of votes[id]) if (n > most || (n === most && c < best)) { best = c; most = n; }
+      boxes.push({ x1: s[0], y1: s[1], x2: s[2], y2: s[3], classId: best, instanceId: id, pixels: s[4] });
+    });
+    out.push(boxes);
   }
   return out;
 }

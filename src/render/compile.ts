@@ -98,7 +98,8 @@ export function compileScenes(scenes: Scene[], dtype: DType): CompiledScenes {
     offsets.push(prims.length);
     scene.primitives.forEach((p, i) => prims.push(compilePrimitive(scene, i, p, b, prims.length, geo, attr)));
   });
-  const perScene = scenes.map((_, b) => prims.flatMap((p, i) => (p.scene === b && p.castsShadow ? [i] : [])));
+  const perScene: number[][] = scenes.map(() => []);
+  prims.forEach((p, i) => { if (p.castsShadow) perScene[p.scene].push(i); });
   const width = Math.max(1, ...perScene.map((l) => l.length));
   const casters = new Int32Array(scenes.length * width);
   const casterMask = new Float64Array(scenes.length * width);

@@ -5,9 +5,10 @@
 import * as torch from '../torch/index.js';
 import type { DType, Tensor } from '../torch/index.js';
 import type { Intrinsics } from './camera.js';
+import type { Vec3 } from './math.js';
 import { ATTR, GEO, type CompiledScenes } from './compile.js';
 import { cameraJobs } from './camera_culling.js';
-import { shadowJobs, type LightGeometry } from './shadow_culling.js';
+import { directionalShadowJobs, lightFrame, pointShadowJobs, type LightGeometry } from './shadow_culling.js';
 import { MAX_CAPS } from './primitives.js';
 import { castRays, MISS } from './raycast.js';
 import { cameraRayAxes, cameraRays, type TileGrid } from './tiles.js';
@@ -75,36 +76,53 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
     const primPlus = cast.prim!.view(NB, S);
     const hit = primPlus.sign();
     const t = cast.t.view(NB, S).mul(hit);
-    // Each pixel's primitive row, gathered from transposed tables (one contiguous row per column).
-    const idx = primPlus.sub(1).clamp(0, null).to('int64').flatten();
-    const rowsOf = (table: Tensor) => table.t().contiguous().indexSelect(1, idx).view(table.shape[1], NB, S);
-    const geo = rowsOf(c.geometry), attr = rowsOf(c.attrs);
-    const col = (i: number) => attr.select(0, i);
     const [dx, dy] = cameraRays(g, axes);
     const position: V3 = [dx.mul(t), dy.mul(t), t];
-    // Local point M p + M(0 - centre), its normal, and the normal back in the camera frame (M^T n: M scales).
-    const m = Array.from({ length: 9 }, (_, i) => geo.select(0, GEO.m + i));
-    const local = [0, 1, 2].map((r) => position[0].mul(m[3 * r]).addcmul(position[1], m[3 * r + 1])
-      .addcmul(position[2], m[3 * r + 2]).add(geo.select(0, GEO.o + r))) as V3;
-    const nl = localNormal(local, [0, 1, 2, 3].map((k) => col(ATTR.kernel + k)));
-    let normal = [0, 1, 2].map((j) => nl[0].mul(m[j]).addcmul(nl[1], m[3 + j]).addcmul(nl[2], m[6 + j])) as V3;
-    // Unit length, facing the camera (planes are two-sided), zero on misses.
-    const facing = step(dot(normal, position)).mul(-2).add(1);
-    normal = scaleV(normal, dot(normal, normal).clamp(1e-24, null).rsqrt().mul(facing).mul(hit));
-
-    let material = col(ATTR.material), classId = col(ATTR.classId);
-    let tint = [0, 1, 2].map((i) => col(ATTR.tint + i));
-    if (c.hasCaps) {
-      const ulen = dot(local, local).clamp(1e-24, null).rsqrt();
-      for (let k = 0; k < MAX_CAPS; k++) {
-        const a = ATTR.caps + ATTR.capWidth * k;
-        const cos = local[0].mul(col(a)).addcmul(local[1], col(a + 1)).addcmul(local[2], col(a + 2)).mul(ulen);
-        const inCap = step(cos.sub(col(a + 3)));
-        material = choose(inCap, col(a + 4), material);
-        classId = choose(inCap, col(a + 5), classId);
-        tint = tint.map((x, i) => choose(inCap, col(a + 6 + i), x));
+    // Inner scopes keep few temporaries alive at a time: held in bulk, they would make V8 collect garbage over
+    // and over (the engine reports native memory to it).
+    const surface = torch.scope(() => {
+      // Each pixel's value of a table column, gathered once per column into a tensor of its own: the engine
+      // reports every tensor's whole storage to V8, so views of one big gather would look like many copies.
+      const idx = primPlus.sub(1).clamp(0, null).to('int64').flatten();
+      const gathered = new Map<string, Tensor>();
+      const column = (table: Tensor, name: string, i: number) => {
+        const key = `${name}${i}`;
+        let v = gathered.get(key);
+        if (!v) gathered.set(key, v = table.select(1, i).contiguous().indexSelect(0, idx).view(NB, S));
+        return v;
+      };
+      const col = (i: number) => column(c.attrs, 'a', i);
+      // Local point M p + M(0 - centre), its normal, and the normal back in the camera frame (M^T n: M scales).
+      const m = Array.from({ length: 9 }, (_, i) => column(c.geometry, 'g', GEO.m + i));
+      const local = [0, 1, 2].map((r) => position[0].mul(m[3 * r]).addcmul(position[1], m[3 * r + 1])
+        .addcmul(position[2], m[3 * r + 2]).add(column(c.geometry, 'g', GEO.o + r))) as V3;
+      const normal = torch.scope(() => {
+        const nl = localNormal(local, [0, 1, 2, 3].map((k) => col(ATTR.kernel + k)));
+        const n = [0, 1, 2].map((j) => nl[0].mul(m[j]).addcmul(nl[1], m[3 + j]).addcmul(nl[2], m[6 + j])) as V3;
+        // Unit length, facing the camera (planes are two-sided), zero on misses.
+        const facing = step(dot(n, position)).mul(-2).add(1);
+        return scaleV(n, dot(n, n).clamp(1e-24, null).rsqrt().mul(facing).mul(hit));
+      });
+      let material = col(ATTR.material), classId = col(ATTR.classId);
+      let tint = [0, 1, 2].map((i) => col(ATTR.tint + i));
+      if (c.hasCaps) {
+        const ulen = dot(local, local).clamp(1e-24, null).rsqrt();
+        for (let k = 0; k < MAX_CAPS; k++) {
+          const a = ATTR.caps + ATTR.capWidth * k;
+          const cos = local[0].mul(col(a)).addcmul(local[1], col(a + 1)).addcmul(local[2], col(a + 2)).mul(ulen);
+          const inCap = step(cos.sub(col(a + 3)));
+          material = choose(inCap, col(a + 4), material);
+          classId = choose(inCap, col(a + 5), classId);
+          tint = tint.map((x, i) => choose(inCap, col(a + 6 + i), x));
+        }
       }
-    }
+      return {
+        normal, material: material.mul(hit), classId, instance: col(ATTR.instance).mul(hit), tint,
+        texCoord: [0, 1, 2].map((i) => local[i].mul(col(ATTR.size + i))),
+        texOffset: [0, 1, 2].map((i) => col(ATTR.texOffset + i)),
+      };
+    });
+    const normal = surface.normal;
     const missClass = torch.tensor(Float64Array.from(o.missClass), { shape: [B, 1, 1], dtype });
     const lit = o.shadowLights.map((light) => shadowMask(c, g, position, normal, t, hit, primPlus, light));
     const rlen = dx.mul(dx).addcmul(dy, dy).add(1).rsqrt();
@@ -112,11 +130,9 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
     return {
       hit: img(hit), depth: img(t), position: position.map(img) as V3, normal: normal.map(img) as V3,
       rayDir: [img(dx.mul(rlen)), img(dy.mul(rlen)), img(rlen)],
-      classId: choose(img(hit), img(classId), missClass).to('int64'), instance: img(col(ATTR.instance).mul(hit)).to('int64'),
-      material: img(material.mul(hit)).to('int64'),
-      tint: tint.map(img) as V3,
-      texCoord: [0, 1, 2].map((i) => img(local[i].mul(attr.select(0, ATTR.size + i)))) as V3,
-      texOffset: [0, 1, 2].map((i) => img(attr.select(0, ATTR.texOffset + i))) as V3,
+      classId: choose(img(hit), img(surface.classId), missClass).to('int64'), instance: img(surface.instance).to('int64'),
+      material: img(surface.material).to('int64'), tint: surface.tint.map(img) as V3,
+      texCoord: surface.texCoord.map(img) as V3, texOffset: surface.texOffset.map(img) as V3,
       lit: lit.map(img),
     };
   }));
@@ -128,26 +144,36 @@ function shadowMask(c: CompiledScenes, g: TileGrid, position: V3, normal: V3, t:
   return torch.scope(() => {
     const [NB, S] = t.shape;
     const B = NB / g.tiles;
+    const dtype = t.dtype;
+    // Per block [B * tiles, 1]: a vector per scene, repeated over its tiles.
+    const perBlock = (v: Vec3[], i: number) => torch.tensor(Float64Array.from(v, (x) => x[i]), { shape: [B, 1, 1], dtype })
+      .expand(B, g.tiles, 1).reshape(NB, 1);
     // Start slightly off the surface, more so far away where float32 positions are coarser.
     const origin = position.map((p, i) => p.addcmul(normal[i], t.mul(5e-4).add(2e-4))) as V3;
-    const perBlock = (x: Tensor) => x.expand(B, g.tiles, 1).reshape(NB, 1);
     const directional = 'direction' in light;
-    const dir = directional ? light.direction.map(perBlock) as V3 : light.position.map((p, i) => perBlock(p).sub(origin[i])) as V3;
-    // Only hit points facing the light need a shadow ray (the others are dark anyway); the culling gets each block's
-    // sphere around those and the range of primitives they lie on.
+    const dir = [0, 1, 2].map((i) => (directional ? perBlock(light.direction, i) : perBlock(light.position, i).sub(origin[i]))) as V3;
+    // Only hit points facing the light need a shadow ray (the others are dark anyway). Per block, the culling gets
+    // the extent of those rays' origins and the range of primitives they lie on.
     const skip = hit.mul(step(dot(normal, dir))).rsub(1);
     const away = skip.mul(MISS);
-    const lo = origin.map((x) => x.add(away).amin(1, true)), hi = origin.map((x) => x.sub(away).amax(1, true));
-    const extent = lo.map((l, i) => hi[i].sub(l).clamp(0, 1e6)) as V3;
+    const range = (x: Tensor) => [x.add(away).amin(1, true), x.sub(away).amax(1, true)].map((r) => r.view(B, g.tiles, 1));
     const prim = primPlus.sub(1);
-    const first = prim.sub(away).amax(1, true), last = prim.add(away).amin(1, true);
-    const view = (x: Tensor) => x.view(B, g.tiles, 1);
-    const jobs = shadowJobs(c, {
-      centre: lo.map((l, i) => view(l.add(hi[i]).mul(0.5))) as V3,
-      radius: view(dot(extent, extent).sqrt().mul(0.5)),
-      only: view(choose(first.sub(last).abs().sign(), torch.fullLike(first, -1), first)),
-      active: view(hi[0].sub(lo[0]).add(1).sign().relu()),
-    }, light);
+    const [first, last] = range(prim);
+    const blocks = {
+      only: choose(last.sub(first).sign(), torch.fullLike(first, -1), first),
+      active: last.sub(first).add(1).sign().relu(),
+    };
+    let jobs;
+    if ('direction' in light) {
+      const frames = light.direction.map(lightFrame);
+      const coords = [0, 1, 2].map((a) => dot(origin, [0, 1, 2].map((i) => perBlock(frames.map((f) => f[a]), i)) as V3)).map(range);
+      jobs = directionalShadowJobs(c, coords.map((r) => r[0]) as V3, coords.map((r) => r[1]) as V3, blocks, light.direction);
+    } else {
+      const r = origin.map(range);
+      const [lo, hi] = [0, 1].map((k) => r.map((x) => x[k])) as [V3, V3];
+      const extent = lo.map((l, i) => hi[i].sub(l).clamp(0, 1e6)) as V3;
+      jobs = pointShadowJobs(c, lo.map((l, i) => l.add(hi[i]).mul(0.5)) as V3, dot(extent, extent).sqrt().mul(0.5), blocks, light.position);
+    }
     const cast = castRays({ origin, dir }, c, jobs, S, 0, false);
     return step(cast.t.view(NB, S).sub(directional ? MISS / 2 : 1));
   });

@@ -1,9 +1,10 @@
 // RenderParams: the rendering parameters θ. Every entry is named and bounded; the optimizer sees unconstrained
 // tensors u and the renderer uses value = min + (max - min) sigmoid(u) (or its log-space twin
 // exp(ln min + (ln max - ln min) sigmoid(u)) for scale-like entries), so gradient steps never leave the bounds. Saved as JSON with names, values in natural units, bounds, units and descriptions.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as torch from '../torch/index.js';
 import type { DType, Tensor } from '../torch/index.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { defaultLook, lookValues, type Look } from './defaults.js';
 import { paramSchema, type LightKind, type ParamSetup, type ParamSpec, type Shading } from './params_schema.js';
 
@@ -123,10 +124,8 @@ export class RenderParams {
   }
 
   /** Writes the JSON atomically (temporary file, then rename). */
-  async save(file: string): Promise<void> {
-    const tmp = `${file}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
-    await rename(tmp, file);
+  save(file: string): void {
+    writeFileAtomic(file, `${JSON.stringify(this.toJSON(), null, 2)}\n`);
   }
 
   toJSON(): ParamsJSON {

@@ -23,13 +23,13 @@ type V3 = [Tensor, Tensor, Tensor];
  */
 export type RayBlocks = { x: Tensor; y: Tensor; tileW: number; tileH: number } | { origin: V3; dir: V3 };
 
-// 0 where q > 0, else 1 or 2: a branch-free "condition failed" count (conditions are combined as a minimum). Comparisons make boolean tensors, and
-// those ops are several times slower than arithmetic on the CPU.
+// The kernels are branch-free arithmetic: comparisons make boolean tensors, and those ops are several times
+// slower than arithmetic on the CPU. A miss adds fails(q) x MISS, where q > 0 holds all the conditions of a hit
+// (combined as a minimum) and fails(q) is 0 where q > 0, else 1 or 2.
 const fails = (q: Tensor): Tensor => q.sign().rsub(1);
-// Denominators get TINY added: a ray parallel to a slab or an axis then gives huge finite parameters, never
-// inf or NaN (inf x 0), so no sanitising pass is needed.
+// Ray directions get TINY added (toLocal): a ray parallel to a slab or an axis then gives huge finite
+// parameters, never inf or NaN (inf x 0), so no sanitising pass is needed.
 const TINY = 1e-30;
-const inverse = (d: Tensor): Tensor => d.add(TINY).reciprocal();
 
 const dot = (a: V3, b: V3): Tensor => a[0].mul(b[0]).addcmul(a[1], b[1]).addcmul(a[2], b[2]);
 
@@ -41,23 +41,27 @@ function quadric(o: V3, d: V3, tmin: number): Tensor {
   return t.add(fails(disc.minimum(t.sub(tmin))).mul(MISS));
 }
 
+/**
+ * The slab |x| <= 1 along one axis: the ray is inside it for t in [-(a + b), b - a], a = o / d, b = 1 / |d|.
+ * Returns (a + b, b - a), the negated entry and the exit.
+ */
+function slab(o: Tensor, d: Tensor): [Tensor, Tensor] {
+  const inv = d.reciprocal();
+  const a = o.mul(inv), b = inv.abs();
+  return [a.add(b), b.sub(a)];
+}
+
 /** Entry into the cube [-1, 1]^3 by the slab method. */
 function box(o: V3, d: V3, tmin: number): Tensor {
-  let near: Tensor | null = null;
-  let far: Tensor | null = null;
-  for (let k = 0; k < 3; k++) {
-    const inv = inverse(d[k]);
-    const t1 = inv.mul(o[k].add(1).neg()), t2 = inv.mul(o[k].rsub(1));
-    const lo = t1.minimum(t2), hi = t1.maximum(t2);
-    near = near ? near.maximum(lo) : lo;
-    far = far ? far.minimum(hi) : hi;
-  }
-  return near!.add(fails(far!.sub(near!).minimum(near!.sub(tmin))).mul(MISS));
+  const [x, y, z] = [0, 1, 2].map((k) => slab(o[k], d[k]));
+  const negNear = x[0].minimum(y[0]).minimum(z[0]), far = x[1].minimum(y[1]).minimum(z[1]);
+  // Hit: far >= near and near > tmin.
+  return fails(far.add(negNear).minimum(negNear.add(tmin).neg())).mul(MISS).sub(negNear);
 }
 
 /** Hit of the square |x|, |y| <= 1 in the plane z = 0. */
 function plane(o: V3, d: V3, tmin: number): Tensor {
-  const t = inverse(d[2]).mul(o[2].neg());
+  const t = d[2].reciprocal().mul(o[2].neg());
   const x = t.mul(d[0]).add(o[0]).abs(), y = t.mul(d[1]).add(o[1]).abs();
   return t.add(fails(x.rsub(1).minimum(y.rsub(1)).minimum(t.sub(tmin))).mul(MISS));
 }
@@ -70,9 +74,8 @@ function cylinder(o: V3, d: V3, tmin: number): Tensor {
   const disc = b.mul(b).sub(a.mul(c));
   const root = disc.relu().sqrt();
   const s1 = b.add(root).div(a.neg()), s2 = root.sub(b).div(a);
-  const inv = inverse(d[2]);
-  const z1 = inv.mul(o[2].add(1).neg()), z2 = inv.mul(o[2].rsub(1));
-  const near = s1.maximum(z1.minimum(z2)), far = s2.minimum(z1.maximum(z2));
+  const [negZ, zFar] = slab(o[2], d[2]);
+  const near = s1.maximum(negZ.neg()), far = s2.minimum(zFar);
   return near.add(fails(disc.minimum(far.sub(near)).minimum(near.sub(tmin))).mul(MISS));
 }
 
@@ -87,13 +90,15 @@ function toLocal(rays: RayBlocks, g: Tensor, blk: Tensor): { o: V3; d: V3 } {
   if ('x' in rays) {
     // Local direction M (x, y, 1): a column part plus a row part, broadcast over the tile.
     const x = rays.x.indexSelect(0, blk), y = rays.y.indexSelect(0, blk);
-    const d = [0, 1, 2].map((r) => x.mul(m(r, 0)).add(m(r, 2)).view(J, 1, rays.tileW)
+    const d = [0, 1, 2].map((r) => x.mul(m(r, 0)).add(m(r, 2).add(TINY)).view(J, 1, rays.tileW)
       .add(y.mul(m(r, 1)).view(J, rays.tileH, 1)).view(J, -1)) as V3;
     return { o: o0, d };
   }
-  const apply = (v: V3): V3 => [0, 1, 2].map((r) => v[0].mul(m(r, 0)).addcmul(v[1], m(r, 1)).addcmul(v[2], m(r, 2))) as V3;
-  const O = apply(rays.origin.map((t) => t.indexSelect(0, blk)) as V3);
-  return { o: O.map((t, i) => t.add(o0[i])) as V3, d: apply(rays.dir.map((t) => t.indexSelect(0, blk)) as V3) };
+  // M v + c as one chain of fused multiply-adds from c.
+  const apply = (v: V3, c: V3 | number): V3 => [0, 1, 2].map((r) => (typeof c === 'number' ? torch.fullLike(m(r, 0), c) : c[r])
+    .addcmul(v[0], m(r, 0)).addcmul(v[1], m(r, 1)).addcmul(v[2], m(r, 2))) as V3;
+  return { o: apply(rays.origin.map((t) => t.indexSelect(0, blk)) as V3, o0),
+    d: apply(rays.dir.map((t) => t.indexSelect(0, blk)) as V3, TINY) };
 }
 
 export interface CastResult {

@@ -59,21 +59,16 @@ function checkScenes(scenes: Scene[], params: RenderParams): void {
   });
 }
 
-/** Where each light is, as seen from each camera (current θ values, detached), [B, 1, 1] per component. */
-function shadowLights(params: RenderParams, cams: Camera[], dtype: torch.DType): LightGeometry[] {
-  const perScene = (f: (c: Camera) => Vec3) => {
-    const v = cams.map(f);
-    return [0, 1, 2].map((i) => torch.tensor(Float64Array.from(v, (x) => x[i]), { shape: [cams.length, 1, 1], dtype })) as
-      [Tensor, Tensor, Tensor];
-  };
+/** Where each light is, as seen from each camera (current θ values, detached). */
+function shadowLights(params: RenderParams, cams: Camera[]): LightGeometry[] {
   return params.setup.lights.map((kind, i) => {
     if (kind === 'directional') {
       const az = deg(params.get(`light${i}.azimuth`) as number), el = deg(params.get(`light${i}.elevation`) as number);
       const world: Vec3 = [-Math.sin(az) * Math.cos(el), Math.cos(az) * Math.cos(el), Math.sin(el)];
-      return { direction: perScene((c) => matVec(c.R, world)) };
+      return { direction: cams.map((c) => matVec(c.R, world)) };
     }
     const p = params.get(`light${i}.position`) as Vec3;
-    return { position: perScene((c) => add(matVec(c.R, p), c.t)) };
+    return { position: cams.map((c) => add(matVec(c.R, p), c.t)) };
   });
 }
 
@@ -103,7 +98,7 @@ function renderGroup(scenes: Scene[], params: RenderParams, o: RenderOptions): G
   const grid = tileGrid(cams[0].width, cams[0].height);
   const g = visibility(compileScenes(scenes, dtype), Ks, grid, {
     missClass: scenes.map((s) => s.missClass),
-    shadowLights: (o.shadows ?? true) ? shadowLights(params, cams, dtype) : [],
+    shadowLights: (o.shadows ?? true) ? shadowLights(params, cams) : [],
     near: o.near ?? 0.05,
   }, dtype);
   if (g.lit.length === 0) g.lit = params.setup.lights.map(() => torch.onesLike(g.hit));

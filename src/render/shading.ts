@@ -56,8 +56,10 @@ export function shade(g: GBuffer, params: RenderParams, cams: Camera[]): Tensor 
     const fields = ['specular', ...(phong ? ['shininess'] : ['roughness', 'metallic']), 'textureContrast', 'textureScale'];
     const { albedo: base, plane: mat } = materialPlanes(params, fields, g.material);
 
-    const tex = fbm(...([0, 1, 2].map((i) => g.texCoord[i].mul(mat.textureScale).add(g.texOffset[i]))) as V);
-    const albedo = base.mul(torch.stack(g.tint, 1)).mul(plane(mat.textureContrast.mul(tex).rsub(1)));
+    const albedo = torch.scope(() => {
+      const tex = fbm(...([0, 1, 2].map((i) => g.texCoord[i].mul(mat.textureScale).add(g.texOffset[i]))) as V);
+      return base.mul(torch.stack(g.tint, 1)).mul(plane(mat.textureContrast.mul(tex).rsub(1)));
+    });
 
     const n = g.normal;
     const view = g.rayDir.map((x) => x.neg()) as V;
@@ -73,28 +75,28 @@ export function shade(g: GBuffer, params: RenderParams, cams: Camera[]): Tensor 
     let irradiance = rgb(params.value('ambient.color').mul(params.value('ambient.intensity')));
     let glossy: Tensor | null = null;
     lights.forEach((kind, i) => {
-      const p = `light${i}`;
-      let l: V;
-      let strength = rgb(params.value(`${p}.color`).mul(params.value(`${p}.intensity`)));
-      if (kind === 'directional') {
-        l = toCameraFrame(cams, lightDirectionWorld(params.value(`${p}.azimuth`), params.value(`${p}.elevation`)), false);
-      } else {
-        const pos = params.value(`${p}.position`);
-        const at = toCameraFrame(cams, [pos.select(0, 0), pos.select(0, 1), pos.select(0, 2)], true);
-        const toLight = [0, 1, 2].map((k) => at[k].sub(g.position[k])) as V;
-        strength = strength.mul(plane(dot(toLight, toLight).clamp(1e-6, null).reciprocal()));
-        l = normalize(toLight);
-      }
-      const ndl = dot(n, l);
-      const lit = ndl.sign().relu().mul(g.lit[i]);
-      const incoming = strength.mul(plane(ndl.relu().mul(g.lit[i])));
-      irradiance = irradiance.add(incoming);
-      const h = normalize([l[0].add(view[0]), l[1].add(view[1]), l[2].add(view[2])]);
-      const ndh = dot(n, h).clamp(1e-6, 1);
-      let s: Tensor;
-      if (phong) {
-        s = strength.mul(plane(specular.mul(ndh.pow(shininess!)).mul(lit)));
-      } else {
+      // A scope per light frees its temporaries at once (fewer garbage collections triggered by native memory).
+      const [incoming, s] = torch.scope(() => {
+        const p = `light${i}`;
+        let l: V;
+        let strength = rgb(params.value(`${p}.color`).mul(params.value(`${p}.intensity`)));
+        if (kind === 'directional') {
+          l = toCameraFrame(cams, lightDirectionWorld(params.value(`${p}.azimuth`), params.value(`${p}.elevation`)), false);
+        } else {
+          const pos = params.value(`${p}.position`);
+          const at = toCameraFrame(cams, [pos.select(0, 0), pos.select(0, 1), pos.select(0, 2)], true);
+          const toLight = [0, 1, 2].map((k) => at[k].sub(g.position[k])) as V;
+          strength = strength.mul(plane(dot(toLight, toLight).clamp(1e-6, null).reciprocal()));
+          l = normalize(toLight);
+        }
+        const ndl = dot(n, l);
+        const cosine = ndl.relu().mul(g.lit[i]);
+        const h = normalize([l[0].add(view[0]), l[1].add(view[1]), l[2].add(view[2])]);
+        const ndh = dot(n, h).clamp(1e-6, 1);
+        if (phong) {
+          const lit = ndl.sign().relu().mul(g.lit[i]);
+          return [strength.mul(plane(cosine)), strength.mul(plane(specular.mul(ndh.pow(shininess!)).mul(lit)))];
+        }
         // Cook-Torrance: GGX distribution, Smith-Schlick geometry (k = (r + 1)^2 / 8), Schlick Fresnel; x pi so that
         // the diffuse convention (albedo x cos) matches Lambert's albedo / pi under irradiance pi.
         const a2 = roughness!.pow(4);
@@ -106,8 +108,9 @@ export function shade(g: GBuffer, params: RenderParams, cams: Camera[]): Tensor 
         const vdh = dot(view, h).clamp(0, 1);
         const F = f0!.add(f0!.rsub(1).mul(plane(vdh.rsub(1).pow(5))));
         const brdf = D.mul(G).div(ndlc.mul(ndv).mul(4)).mul(Math.PI);
-        s = strength.mul(F).mul(plane(brdf.mul(ndl.relu()).mul(g.lit[i])));
-      }
+        return [strength.mul(plane(cosine)), strength.mul(F).mul(plane(brdf.mul(cosine)))];
+      });
+      irradiance = irradiance.add(incoming);
       glossy = glossy ? glossy.add(s) : s;
     });
     const diffuse = metallic ? albedo.mul(plane(metallic.rsub(1))) : albedo;
