@@ -241,12 +241,14 @@ test('Gaussian blur of an impulse is the normalised Gaussian', () => {
     img.indexPut_([torch.tensor([0]).long(), torch.tensor([1]).long(), torch.tensor([10]).long(), torch.tensor([10]).long()],
       torch.tensor([1], { dtype: 'float64' }));
     const sigma = 1.3;
-    const out = applyBlur(img, torch.tensor(sigma, { dtype: 'float64' }), 2);
-    const w = Array.from({ length: 13 }, (_, k) => Math.exp(-((k - 6) ** 2) / (2 * sigma * sigma)));
+    const out = applyBlur(img, torch.tensor(sigma, { dtype: 'float64' }));
+    // The kernel reaches ceil(3 sigma) = 4 pixels.
+    const w = Array.from({ length: 9 }, (_, k) => Math.exp(-((k - 4) ** 2) / (2 * sigma * sigma)));
     const sum = w.reduce((a, b) => a + b, 0);
-    for (const [y, x] of [[10, 10], [10, 12], [8, 13], [14, 10]]) {
-      close(at(out, 0, 1, y, x), (w[y - 4] / sum) * (w[x - 4] / sum), 1e-12, `blur at ${y},${x}`);
+    for (const [y, x] of [[10, 10], [10, 12], [8, 13], [14, 10], [6, 10]]) {
+      close(at(out, 0, 1, y, x), (w[y - 6] / sum) * (w[x - 6] / sum), 1e-12, `blur at ${y},${x}`);
     }
+    close(at(out, 0, 1, 10, 15), 0, 0, 'nothing beyond the kernel');
     close(at(out, 0, 0, 10, 10), 0, 0, 'other channels untouched');
   });
 });

@@ -44,7 +44,6 @@ function check(kind: string, shading: Shading): void {
     const objective = (xs: torch.Tensor[]) => image(...xs).mul(weights).sum();
     const leaves = raws.map((t) => t.clone().requiresGrad_(true));
     const grads = torch.autograd.grad(objective(leaves), leaves, { allowUnused: true });
-    const eps = 1e-6;
     params.names().forEach((name, i) => {
       const g = grads[i];
       // Every entry must reach the image, or its check would pass vacuously.
@@ -52,10 +51,16 @@ function check(kind: string, shading: Shading): void {
       const n = raws[i].numel();
       const dir = torch.tensor(Float64Array.from({ length: n }, (_, k) => 1 - 0.37 * k), { shape: raws[i].shape });
       const at = (s: number) => torch.noGrad(() => objective(raws.map((t, k) => (k === i ? t.add(dir.mul(s)) : t))).item());
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      const numeric = (eps: number) => (at(eps) - at(-eps)) / (2 * eps);
       const analytic = g.mul(dir).sum().item();
-      assert.ok(Math.abs(analytic - numeric) <= 1e-6 + 1e-5 * Math.abs(numeric),
-        `${kind}/${shading}: '${name}': autograd ${analytic}, finite differences ${numeric}`);
+      const agrees = (eps: number, atol: number) => {
+        const n = numeric(eps);
+        return Math.abs(analytic - n) <= atol + 1e-5 * Math.abs(n) ? null : n;
+      };
+      // Bilinear texture lookups have kinks at lattice lines; a step that straddles one is retried 10x smaller
+      // (with more room for rounding).
+      const miss = agrees(1e-6, 1e-6) === null ? null : agrees(1e-7, 1e-5);
+      assert.ok(miss === null, `${kind}/${shading}: '${name}': autograd ${analytic}, finite differences ${miss}`);
     });
     params.dispose();
   });

@@ -74,7 +74,7 @@ function compilePrimitive(scene: Scene, index: number, p: Primitive, sceneIndex:
   const h = hash32((scene.seed * 1000003 + index) >>> 0);
   attr.set(p.tint, a + ATTR.tint);
   attr.set(s, a + ATTR.size);
-  attr.set([h % 997, hash32(h) % 991, hash32(h + 1) % 983].map((v) => v * 0.37), a + ATTR.texOffset);
+  attr.set([h % 997, hash32(h) % 991, hash32(h + 1) % 983].map((v) => v * 0.3719183), a + ATTR.texOffset);
   attr[a + ATTR.kernel + kernelOf[p.kind]] = 1;
   attr.set([p.classId, p.instanceId, p.material], a + ATTR.classId);
   for (let k = 0; k < MAX_CAPS; k++) {

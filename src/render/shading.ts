@@ -34,16 +34,21 @@ export function toCameraFrame(cams: Camera[], v: V, translate: boolean): V {
 }
 
 /**
- * Per-pixel material properties: one table [fields, materials] gathered by the material map (one indexing op, and
- * one scatter-add in backward). Returns each field's [B, ...] plane; albedo as [B, 3, ...].
+ * Per-pixel material properties: one table [materials, 3 + fields] of values (one vectorised reparameterisation),
+ * read per pixel by the material map. Each field is gathered into a tensor of its own (the engine reports each
+ * tensor's whole storage to V8, so views of one big gather would look like many copies). Returns the fields'
+ * [B, ...] planes and the albedo as [B, 3, ...].
  */
 function materialPlanes(params: RenderParams, fields: string[], material: Tensor): { albedo: Tensor; plane: Record<string, Tensor> } {
   const { materials } = params.setup;
   const names = materials.flatMap((m) => [`material.${m}.albedo`, ...fields.map((f) => `material.${m}.${f}`)]);
-  const table = params.values(names).view(materials.length, 3 + fields.length).t();
-  const px = table.indexSelect(1, material.flatten()).view(3 + fields.length, ...material.shape);
-  const plane = Object.fromEntries(fields.map((f, i) => [f, px.select(0, 3 + i)]));
-  return { albedo: px.narrow(0, 0, 3).transpose(0, 1), plane };
+  const table = params.values(names).view(materials.length, 3 + fields.length);
+  const idx = material.flatten();
+  const plane = Object.fromEntries(fields.map((f, i) => [f, table.select(1, 3 + i).indexSelect(0, idx).view(material.shape)]));
+  const n = material.ndim;
+  const albedo = table.narrow(1, 0, 3).indexSelect(0, idx).view(...material.shape, 3)
+    .permute(0, n, ...Array.from({ length: n - 1 }, (_, i) => i + 1));
+  return { albedo, plane };
 }
 
 const rgb = (t: Tensor): Tensor => t.view(1, 3, 1, 1);
