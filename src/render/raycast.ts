@@ -136,16 +136,15 @@ export function castRays(rays: RayBlocks, c: CompiledScenes, jobs: Jobs, S: numb
       }
     });
     if (!wantPrim) return { t: best, prim: null };
-    // The winner per ray: among jobs that reach the minimum (t - best = 0) with a hit (t < MISS / 2), the largest
-    // primitive index + 1.
+    // The winner per ray: among jobs that reach the minimum (t - best = 0), the largest primitive index + 1; then
+    // 0 where the minimum is a miss.
     const prim = torch.zeros([blocks * S], { dtype });
     for (const { t, idx, prm } of done) {
       torch.scope(() => {
         const isBest = t.sub(best.gather(0, idx).view(t.shape)).sign().rsub(1);
-        const isHit = t.rsub(MISS / 2).sign().relu();
-        scatterReduce_(prim, 0, idx, isBest.mul(isHit).mul(prm.add(1).to(dtype).unsqueeze(1)).flatten(), 'amax', true);
+        scatterReduce_(prim, 0, idx, isBest.mul(prm.add(1).to(dtype).unsqueeze(1)).flatten(), 'amax', true);
       });
     }
-    return { t: best, prim };
+    return { t: best, prim: prim.mul(best.rsub(MISS / 2).sign().relu()) };
   }));
 }

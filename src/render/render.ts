@@ -92,23 +92,25 @@ const GROUP_PIXELS = 131072;
 type GroupOutput = Pick<RenderOutput, 'rgb' | 'semantic' | 'instance' | 'depth' | 'normals'>;
 
 function renderGroup(scenes: Scene[], params: RenderParams, o: RenderOptions): GroupOutput {
-  const dtype = params.dtype;
-  const cams = scenes.map((s) => s.camera);
-  const Ks = cams.map((c) => c.K);
-  const grid = tileGrid(cams[0].width, cams[0].height);
-  const g = visibility(compileScenes(scenes, dtype), Ks, grid, {
-    missClass: scenes.map((s) => s.missClass),
-    shadowLights: (o.shadows ?? true) ? shadowLights(params, cams) : [],
-    near: o.near ?? 0.05,
-  }, dtype);
-  if (g.lit.length === 0) g.lit = params.setup.lights.map(() => torch.onesLike(g.hit));
-  const radiance = applyFog(shade(g, params, cams), g.depth, g.hit, params.value('fog.density'), params.value('fog.color'));
-  const image = tilesToImage(radiance, grid, [3]);
-  return {
-    rgb: applyCamera(image, params, Ks, sensorNoise(scenes, grid.height, grid.width, dtype)),
-    semantic: tilesToImage(g.classId, grid), instance: tilesToImage(g.instance, grid), depth: tilesToImage(g.depth, grid),
-    normals: tilesToImage(torch.stack(g.normal, 1), grid, [3]),
-  };
+  return torch.scope(() => {
+    const dtype = params.dtype;
+    const cams = scenes.map((s) => s.camera);
+    const Ks = cams.map((c) => c.K);
+    const grid = tileGrid(cams[0].width, cams[0].height);
+    const g = visibility(compileScenes(scenes, dtype), Ks, grid, {
+      missClass: scenes.map((s) => s.missClass),
+      shadowLights: (o.shadows ?? true) ? shadowLights(params, cams) : [],
+      near: o.near ?? 0.05,
+    }, dtype);
+    if (g.lit.length === 0) g.lit = params.setup.lights.map(() => torch.onesLike(g.hit));
+    const radiance = applyFog(shade(g, params, cams), g.depth, g.hit, params.value('fog.density'), params.value('fog.color'));
+    const image = tilesToImage(radiance, grid, [3]);
+    return {
+      rgb: applyCamera(image, params, Ks, sensorNoise(scenes, grid.height, grid.width, dtype)),
+      semantic: tilesToImage(g.classId, grid), instance: tilesToImage(g.instance, grid), depth: tilesToImage(g.depth, grid),
+      normals: tilesToImage(torch.stack(g.normal, 1), grid, [3]),
+    };
+  });
 }
 
 export function render(scenes: Scene[], params: RenderParams, o: RenderOptions = {}): RenderOutput {
