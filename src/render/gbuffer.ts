@@ -45,6 +45,9 @@ export interface VisibilityOptions {
 
 // Per-pixel logic is arithmetic on floats: comparisons make boolean tensors, and where() and boolean ops are
 // several times slower than arithmetic on the CPU. A mask is 0/1; step(q) is 1 where q > 0, else 0.
+/** Rays per shadow-ray block: half a tile (16 x 4). */
+const SHADOW_BLOCK = 64;
+
 const dot = (a: V3, b: V3): Tensor => a[0].mul(b[0]).addcmul(a[1], b[1]).addcmul(a[2], b[2]);
 const scaleV = (a: V3, s: Tensor): V3 => [a[0].mul(s), a[1].mul(s), a[2].mul(s)];
 const step = (q: Tensor): Tensor => q.sign().relu();
@@ -142,12 +145,18 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
 function shadowMask(c: CompiledScenes, g: TileGrid, position: V3, normal: V3, t: Tensor, hit: Tensor, primPlus: Tensor,
   light: LightGeometry): Tensor {
   return torch.scope(() => {
+    // Shadow rays go in blocks of SHADOW_BLOCK: half tiles keep each block's origins closer together, so fewer
+    // primitives pass the culling (measured: 13% less work than whole tiles, and more than quarter tiles).
+    const split = g.raysPerTile / SHADOW_BLOCK, tiles = g.tiles * split;
+    [t, hit, primPlus] = [t, hit, primPlus].map((x) => x.reshape(-1, SHADOW_BLOCK));
+    position = position.map((x) => x.reshape(-1, SHADOW_BLOCK)) as V3;
+    normal = normal.map((x) => x.reshape(-1, SHADOW_BLOCK)) as V3;
     const [NB, S] = t.shape;
-    const B = NB / g.tiles;
+    const B = NB / tiles;
     const dtype = t.dtype;
-    // Per block [B * tiles, 1]: a vector per scene, repeated over its tiles.
+    // Per block [B * tiles, 1]: a vector per scene, repeated over its blocks.
     const perBlock = (v: Vec3[], i: number) => torch.tensor(Float64Array.from(v, (x) => x[i]), { shape: [B, 1, 1], dtype })
-      .expand(B, g.tiles, 1).reshape(NB, 1);
+      .expand(B, tiles, 1).reshape(NB, 1);
     // Start slightly off the surface, more so far away where float32 positions are coarser.
     const origin = position.map((p, i) => p.addcmul(normal[i], t.mul(5e-4).add(2e-4))) as V3;
     const directional = 'direction' in light;
@@ -156,7 +165,7 @@ function shadowMask(c: CompiledScenes, g: TileGrid, position: V3, normal: V3, t:
     // the extent of those rays' origins and the range of primitives they lie on.
     const skip = hit.mul(step(dot(normal, dir))).rsub(1);
     const away = skip.mul(MISS);
-    const range = (x: Tensor) => [x.add(away).amin(1, true), x.sub(away).amax(1, true)].map((r) => r.view(B, g.tiles, 1));
+    const range = (x: Tensor) => [x.add(away).amin(1, true), x.sub(away).amax(1, true)].map((r) => r.view(B, tiles, 1));
     const prim = primPlus.sub(1);
     const [first, last] = range(prim);
     const blocks = {
@@ -175,6 +184,6 @@ function shadowMask(c: CompiledScenes, g: TileGrid, position: V3, normal: V3, t:
       jobs = pointShadowJobs(c, lo.map((l, i) => l.add(hi[i]).mul(0.5)) as V3, dot(extent, extent).sqrt().mul(0.5), blocks, light.position);
     }
     const cast = castRays({ origin, dir }, c, jobs, S, 0, false);
-    return step(cast.t.view(NB, S).sub(directional ? MISS / 2 : 1));
+    return step(cast.t.sub(directional ? MISS / 2 : 1)).view(-1, g.raysPerTile);
   });
 }
