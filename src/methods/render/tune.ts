@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as torch from '../../torch/index.js';
 import type { Tensor } from '../../torch/index.js';
 import { makeGrid } from '../../io/draw.js';
-import { rawFromTensor, type RawImage } from '../../io/image.js';
+import { encodeImage, rawFromTensor, type RawImage } from '../../io/image.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import {
   createProgress, latestCheckpoint, loadCheckpoint, RunDir, train, type CheckpointState, type Progress,
@@ -117,6 +117,7 @@ export async function tune(config: RenderConfig, o: TuneOptions): Promise<TuneRe
     } else {
       extra.initial = await measure(0);
       run.log(0, 'eval', { ...extra.initial });
+      for (const [name, im] of Object.entries({ renders: makeGrid(lastRenders), real: realGrid })) run.writeSample(0, name, await encodeImage(im, 'png'));
     }
     while (done < config.steps && !extra.stopped) {
       const end = Math.min(config.steps, (Math.floor(done / config.eval.every) + 1) * config.eval.every);
