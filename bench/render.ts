@@ -1,6 +1,7 @@
 // `node dist/bench/render.js`: images per second of the differentiable renderer at 256 x 128, a batch of 16 street
 // scenes (new seeds every repetition), forward alone and forward + backward to θ, at 1 and 2 threads, with and
-// without shadows. Medians of BENCH_REPS repetitions after warm-up. Prints a table, then one JSON line.
+// without shadows. Medians of BENCH_REPS repetitions after warm-up, and the fastest repetition (on a machine
+// shared with other work, the least disturbed one). Prints a table, then one JSON line.
 import os from 'node:os';
 import * as torch from '../src/torch/index.js';
 import { RenderParams } from '../src/render/params.js';
@@ -15,7 +16,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-interface Row { threads: number; shadows: boolean; backward: boolean; ms: number; imagesPerSecond: number }
+interface Row { threads: number; shadows: boolean; backward: boolean; ms: number; imagesPerSecond: number; minMs: number }
 
 const params = RenderParams.defaults('street');
 let seed = 1;
@@ -31,8 +32,9 @@ function measure(threads: number, shadows: boolean, backward: boolean): Row {
     return performance.now() - t0;
   };
   for (let i = 0; i < 2; i++) step();
-  const ms = median(Array.from({ length: REPS }, step));
-  return { threads, shadows, backward, ms, imagesPerSecond: (1000 * BATCH) / ms };
+  const times = Array.from({ length: REPS }, step);
+  const ms = median(times);
+  return { threads, shadows, backward, ms, imagesPerSecond: (1000 * BATCH) / ms, minMs: Math.min(...times) };
 }
 
 const rows: Row[] = [];
@@ -42,9 +44,11 @@ for (const threads of [1, 2]) {
   }
 }
 console.log(`libtorch ${torch.buildInfo().torchVersion}; ${os.availableParallelism()} cores; batch ${BATCH} street scenes ` +
-  `at ${WIDTH}x${HEIGHT}; ${REPS} repetitions, medians (scene generation not timed)`);
+  `at ${WIDTH}x${HEIGHT}; ${REPS} repetitions, medians and fastest (scene generation not timed); OMP_WAIT_POLICY=` +
+  `${process.env.OMP_WAIT_POLICY ?? '(unset)'}`);
 for (const r of rows) {
   console.log(`${r.backward ? 'forward + backward' : 'forward'} ${r.shadows ? 'with' : 'without'} shadows, `.padEnd(40) +
-    `${r.threads} thread(s): ${r.ms.toFixed(0).padStart(6)} ms  ${r.imagesPerSecond.toFixed(1).padStart(6)} images/s`);
+    `${r.threads} thread(s): ${r.ms.toFixed(0).padStart(6)} ms  ${r.imagesPerSecond.toFixed(1).padStart(6)} images/s` +
+    `  (fastest ${r.minMs.toFixed(0)} ms, ${((1000 * BATCH) / r.minMs).toFixed(1)} images/s)`);
 }
 console.log(JSON.stringify({ bench: 'render', batch: BATCH, width: WIDTH, height: HEIGHT, cores: os.availableParallelism(), rows }));

@@ -152,3 +152,14 @@ test('render refuses scenes that do not match the parameters or each other', () 
     assert.throws(() => render([], street), /render: no scenes/);
   });
 });
+
+test('rendering and backpropagating leaves no tensors behind', () => {
+  const run = () => torch.scope(() => {
+    render([streetScene(1, { width: 64, height: 32 }), streetScene(2, { width: 64, height: 32 })], street).rgb.mean().backward();
+    render([faceScene(3, { width: 32, height: 32 })], face).rgb.sum().backward();
+  });
+  run();
+  const before = torch.memoryStats();
+  for (let i = 0; i < 3; i++) run();
+  assert.deepEqual(torch.memoryStats(), before);
+});

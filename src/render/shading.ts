@@ -1,6 +1,7 @@
 // Differentiable shading of a G-buffer with the parameters θ: ambient plus directional/point lights on
 // Blinn-Phong or GGX (Cook-Torrance) materials with value-noise texture, and a sky gradient where rays escape.
-// Works on any pixel layout [B, ...] (render() uses tiles); returns linear radiance [B, 3, ...]; fog and the camera come after (postprocess.ts).
+// Works on any pixel layout [B, ...] (render() uses tiles) and returns linear radiance [B, 3, ...]; fog and the
+// camera come after (postprocess.ts).
 import * as torch from '../torch/index.js';
 import type { Tensor } from '../torch/index.js';
 import type { Camera } from './camera.js';
