@@ -6,20 +6,8 @@ import YAML from 'yaml';
 import type { Method } from '../../methods/method.js';
 import { resolveConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import { defaultRunDir, withConfigFlags, type ConfigFlags } from './config_flags.js';
 
-interface ConfigFlags { config?: string; set: string[] }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function withConfigFlags(cmd: Command): Command {
-  return cmd
-    .option('-c, --config <file>', 'config file (YAML or JSON); every field has a default')
-    .option('--set <field=value>', 'override one config field, e.g. --set optim.lr=0.01 (repeatable)', collect, []);
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
 
 export function addMethodCommands(program: Command, method: Method): void {
   const group = program.command(method.id).description(method.summary)
@@ -30,7 +18,7 @@ export function addMethodCommands(program: Command, method: Method): void {
     .option('--resume', 'continue the run in --run from its latest checkpoint')
     .action(async (flags: ConfigFlags & { run?: string; resume?: boolean }) => {
       if (flags.resume && !flags.run) throw new UsageError('--resume needs --run <dir> (the run to continue)');
-      const runDir = flags.run ?? path.join('runs', `${method.id}-${timestamp()}`);
+      const runDir = flags.run ?? defaultRunDir(method.id);
       const saved = path.join(runDir, 'config.yaml');
       if (flags.resume && !fs.existsSync(saved)) throw new UsageError(`--resume: ${runDir} is not a run folder (no config.yaml)`);
       // A resumed run keeps its own config unless a file is given; --set still applies on top.

@@ -10,14 +10,8 @@ import { RenderParams } from '../../render/params.js';
 import { tune, TUNE_FILES } from '../../methods/render/tune.js';
 import { resolveConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import { defaultRunDir, withConfigFlags, type ConfigFlags } from './config_flags.js';
 
-interface ConfigFlags { config?: string; set: string[] }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-const withConfigFlags = (cmd: Command): Command => cmd
-  .option('-c, --config <file>', 'config file (YAML or JSON); every field has a default')
-  .option('--set <field=value>', 'override one config field, e.g. --set theta.lr=0.1 (repeatable)', collect, []);
 
 /** 'HxW' -> [H, W]. */
 export function parseSize(text: string, flag = '--size'): [number, number] {
@@ -51,7 +45,7 @@ export function addRenderCommands(program: Command): void {
     .option('--resume', 'continue the run in --run from its latest checkpoint')
     .action(async (flags: ConfigFlags & { real?: string; init?: string; run?: string; resume?: boolean }) => {
       if (flags.resume && !flags.run) throw new UsageError('--resume needs --run <dir> (the run to continue)');
-      const runDir = flags.run ?? path.join('runs', `render-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`);
+      const runDir = flags.run ?? defaultRunDir('render');
       const saved = path.join(runDir, 'config.yaml');
       if (flags.resume && !fs.existsSync(saved)) throw new UsageError(`--resume: ${runDir} is not a run folder (no config.yaml)`);
       const config = resolveConfig(renderConfigSchema, { file: flags.config ?? (flags.resume ? saved : undefined), set: flags.set });
