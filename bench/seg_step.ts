@@ -9,6 +9,7 @@ import { segConfigSchema, type SegConfig } from '../src/methods/seg/config.js';
 import { createTraining, trainStep, type SegStepBatch } from '../src/methods/seg/step.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
+const THREADS = (process.env.BENCH_THREADS ?? '2,1').split(',').map(Number);
 const WARMUP = 2;
 const [BATCH, HEIGHT, WIDTH] = [4, 256, 512];
 // The light CPU setting: ResNet-18 at output stride 16 with the light ASPP head, 19 classes, defaults otherwise.
@@ -64,7 +65,7 @@ function lossGap(a: Run, b: Run): number {
 const rows: { threads: number; shiftkit: number; pytorch: number; ratio: number; minRatio: number; lossGap: number }[] = [];
 console.log(`seg training step, batch ${BATCH}x3x${HEIGHT}x${WIDTH} source + target, ResNet-18 OS16 + light ASPP, 19 classes; ` +
   `libtorch ${torch.buildInfo().torchVersion}; ${os.availableParallelism()} cores; ${REPS} repetitions after ${WARMUP} warm-up, medians`);
-for (const threads of [2, 1]) {
+for (const threads of THREADS) {
   const ours = shiftkit(threads);
   const theirs = pytorch(threads);
   const minRatio = Math.min(...ours.times) / Math.min(...theirs.times);
