@@ -2,15 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import YAML from 'yaml';
 import { renderConfigSchema, sceneKinds, type SceneKind } from '../../methods/render/config.js';
 import { generate } from '../../methods/render/generate.js';
 import { initialTheta, tunedNames } from '../../methods/render/theta.js';
 import { RenderParams } from '../../render/params.js';
 import { tune, TUNE_FILES } from '../../methods/render/tune.js';
-import { resolveConfig } from '../config.js';
 import { UsageError } from '../errors.js';
-import { defaultRunDir, withConfigFlags, type ConfigFlags } from './config_flags.js';
+import { addConfigCommand, announceRun, resolveRun, withRunFlags, type RunFlags } from './config_flags.js';
 
 
 /** 'HxW' -> [H, W]. */
@@ -38,17 +36,11 @@ export function addRenderCommands(program: Command): void {
     .description('tune rendering parameters adversarially against real images (CN108876764A); render labelled datasets')
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  ${e}`).join('\n')}`);
 
-  withConfigFlags(group.command('tune').description('tune θ so renders look like the real images; writes a run folder'))
+  withRunFlags(group.command('tune').description('tune θ so renders look like the real images; writes a run folder'), 'render')
     .option('--real <folder>', 'folder of real images (sets real.folder)')
     .option('--init <file>', 'initial θ (render params JSON; sets theta.init); default: the built-in θ')
-    .option('--run <dir>', 'run folder (default: runs/render-<time>)')
-    .option('--resume', 'continue the run in --run from its latest checkpoint')
-    .action(async (flags: ConfigFlags & { real?: string; init?: string; run?: string; resume?: boolean }) => {
-      if (flags.resume && !flags.run) throw new UsageError('--resume needs --run <dir> (the run to continue)');
-      const runDir = flags.run ?? defaultRunDir('render');
-      const saved = path.join(runDir, 'config.yaml');
-      if (flags.resume && !fs.existsSync(saved)) throw new UsageError(`--resume: ${runDir} is not a run folder (no config.yaml)`);
-      const config = resolveConfig(renderConfigSchema, { file: flags.config ?? (flags.resume ? saved : undefined), set: flags.set });
+    .action(async (flags: RunFlags & { real?: string; init?: string }) => {
+      const { runDir, resume, config } = resolveRun(renderConfigSchema, flags, 'render');
       if (flags.real !== undefined) config.real.folder = flags.real;
       if (flags.init !== undefined) config.theta.init = flags.init;
       if (config.real.folder === '') throw new UsageError('render tune: give the real images with --real <folder>');
@@ -64,8 +56,8 @@ export function addRenderCommands(program: Command): void {
       } finally {
         defaults.dispose();
       }
-      console.log(`render tune: run ${runDir}${flags.resume ? ' (resuming)' : ''}\nconfig:\n${YAML.stringify(config).trimEnd().replace(/^/gm, '  ')}`);
-      const r = await tune(config, { runDir, resume: flags.resume ?? false });
+      announceRun('render tune', runDir, resume, config);
+      const r = await tune(config, { runDir, resume });
       const f = (x: number) => x.toPrecision(4);
       console.log(`${r.stopped ? `stopped at step ${r.steps}: the classifier is near chance` : `done: ${r.steps} steps`}\n`
         + `MMD initial ${f(r.initial.mmd)}, best ${f(r.best.mmd)} (step ${r.best.step}), final ${f(r.final.mmd)}\n`
@@ -97,8 +89,5 @@ export function addRenderCommands(program: Command): void {
       console.log(`wrote ${count} ${scene} images to ${flags.out}`);
     });
 
-  withConfigFlags(group.command('config').description('print the resolved tune config (defaults + file + --set) as YAML'))
-    .action((flags: ConfigFlags) => {
-      console.log(YAML.stringify(resolveConfig(renderConfigSchema, flags)).trimEnd());
-    });
+  addConfigCommand(group, renderConfigSchema, 'tune config');
 }
