@@ -1,6 +1,7 @@
 // Listing dataset folders: sorted by code point (not locale), so sample indices are the same on every machine.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Pair } from './segmentation.js';
 
 /** Throws an Error naming `what` and the folder when it is missing. */
 export function requireDir(dir: string, what: string): void {
@@ -21,4 +22,14 @@ export function listFiles(dir: string, keep: (name: string) => boolean, recursiv
   };
   walk('');
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Every PNG directly in `images` paired with the label PNG of the same name in `labels` (GTA5, SYNTHIA). */
+export function pairsByName(images: string, labels: string, what: string): Pair[] {
+  requireDir(images, what);
+  return listFiles(images, (n) => n.endsWith('.png'), false).map((rel) => ({
+    image: path.join(images, rel),
+    label: path.join(labels, rel),
+    name: rel.slice(0, -'.png'.length),
+  }));
 }

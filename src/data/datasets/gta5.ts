@@ -4,7 +4,7 @@ import path from 'node:path';
 import { decodeImage } from '../../io/decode.js';
 import type { DatasetSpec } from '../dataset.js';
 import { resizeLabel } from '../image_ops/geometry.js';
-import { listFiles, requireDir } from './files.js';
+import { pairsByName } from './files.js';
 import { cityscapesLut, mapLabels } from './labels.js';
 import { SegmentationDataset, type LabelMap, type Pair, type SegmentationOptions } from './segmentation.js';
 
@@ -12,13 +12,7 @@ export class GTA5 extends SegmentationDataset {
   private readonly lut: Uint8Array;
 
   constructor(opts: SegmentationOptions) {
-    const images = path.join(opts.root, 'images');
-    requireDir(images, 'GTA5 images');
-    const pairs = listFiles(images, (n) => n.endsWith('.png'), false).map((rel) => ({
-      image: path.join(images, rel),
-      label: path.join(opts.root, 'labels', rel),
-      name: rel.slice(0, -'.png'.length),
-    }));
+    const pairs = pairsByName(path.join(opts.root, 'images'), path.join(opts.root, 'labels'), 'GTA5 images');
     super(opts, pairs, 'GTA5');
     this.lut = cityscapesLut(opts.classes ?? 19);
   }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { decodeImage } from '../../io/decode.js';
 import type { DatasetSpec } from '../dataset.js';
-import { listFiles, requireDir } from './files.js';
+import { pairsByName } from './files.js';
 import { mapLabels, synthiaLut } from './labels.js';
 import { SegmentationDataset, type LabelMap, type SegmentationOptions } from './segmentation.js';
 
@@ -11,13 +11,7 @@ export class Synthia extends SegmentationDataset {
   private readonly lut: Uint8Array;
 
   constructor(opts: SegmentationOptions) {
-    const images = path.join(opts.root, 'RGB');
-    requireDir(images, 'SYNTHIA RGB');
-    const pairs = listFiles(images, (n) => n.endsWith('.png'), false).map((rel) => ({
-      image: path.join(images, rel),
-      label: path.join(opts.root, 'GT', 'LABELS', rel),
-      name: rel.slice(0, -'.png'.length),
-    }));
+    const pairs = pairsByName(path.join(opts.root, 'RGB'), path.join(opts.root, 'GT', 'LABELS'), 'SYNTHIA RGB');
     super(opts, pairs, 'SYNTHIA');
     this.lut = synthiaLut(opts.classes ?? 19);
   }
