@@ -4,7 +4,6 @@ import type { Method } from '../method.js';
 import { segConfigSchema, type SegConfig } from './config.js';
 import { buildSegNet } from './networks.js';
 import { predictFiles } from './predict.js';
-import { createTraining } from './step.js';
 import { classPalette, protocolOf } from '../../data/datasets/labels.js';
 import { scoreOnVal, trainSeg } from './train.js';
 
@@ -22,9 +21,9 @@ export const segMethod: Method<typeof segConfigSchema> = {
   ],
   train: trainSeg,
   async evaluate(c: SegConfig, o) {
-    const tr = createTraining(c);
-    loadModuleWeights(o.checkpoint, { [c.eval.model]: c.eval.model === 'teacher' ? tr.teacher : tr.student });
-    return scoreOnVal(tr, o.data);
+    const net = buildSegNet(c);
+    loadModuleWeights(o.checkpoint, { [c.eval.model]: net });
+    return scoreOnVal(c, net, o.data);
   },
   async predict(c: SegConfig, o) {
     const net = buildSegNet(c);

@@ -4,22 +4,21 @@ import { classNames, classPalette, protocolOf } from '../../data/datasets/labels
 import { ZipLoader } from '../../data/zip.js';
 import { colorizeLabels, makeGrid, overlayLabels, rawFromTensor, type RawImage } from '../../io/index.js';
 import { RunDir, train, type Scalars } from '../../run/index.js';
+import type { Layer } from '../../torch/nn/index.js';
 import type { TrainOptions } from '../method.js';
-import { type SegConfig } from './config.js';
+import { classCount, type SegConfig } from './config.js';
 import { segBatch, trainLoaders, valLoader } from './data.js';
 import { evaluate, inEvalMode, inferProbs } from './evaluate.js';
-import { createTraining, trainStep, type SegTraining } from './step.js';
+import { createTraining, trainStep } from './step.js';
 
 /** mIoU, pixel accuracy and per-class IoU (as `iou/<class>`) of the evaluated network on the validation split. */
-export async function scoreOnVal(tr: SegTraining, root?: string): Promise<Scalars> {
-  const c = tr.config;
+export async function scoreOnVal(c: SegConfig, model: Layer, root?: string): Promise<Scalars> {
   const loader = valLoader(c, root);
   try {
-    const model = c.eval.model === 'teacher' ? tr.teacher : tr.student;
     const batches = { [Symbol.asyncIterator]: () => iterate(loader) };
-    const matrix = await evaluate(model, batches, tr.numClasses, { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
+    const matrix = await evaluate(model, batches, classCount(c), { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
     const s = matrix.scores();
-    const names = classNames(protocolOf(tr.numClasses));
+    const names = classNames(protocolOf(classCount(c)));
     return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy, ...Object.fromEntries(s.iou.map((v, i) => [`iou/${names[i]}`, v])) };
   } finally {
     await loader.close();
@@ -32,12 +31,10 @@ function iterate(loader: ReturnType<typeof valLoader>): AsyncIterator<ReturnType
 }
 
 /** Image | ground truth | prediction overlay, one row per validation image (the first `count`). */
-async function sampleGrid(tr: SegTraining, count: number): Promise<RawImage> {
-  const c = tr.config;
+async function sampleGrid(c: SegConfig, model: Layer, count: number): Promise<RawImage> {
   const loader = valLoader(c);
   const cells: RawImage[] = [];
-  const palette = classPalette(protocolOf(tr.numClasses));
-  const model = c.eval.model === 'teacher' ? tr.teacher : tr.student;
+  const palette = classPalette(protocolOf(classCount(c)));
   try {
     await inEvalMode(model, async () => {
       for await (const b of loader.epoch()) {
@@ -57,9 +54,9 @@ async function sampleGrid(tr: SegTraining, count: number): Promise<RawImage> {
 }
 
 export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
-  torch.manualSeed(c.seed); // before building the networks, so their initialisation follows the seed
   const run = o.resume ? RunDir.open(o.runDir) : RunDir.create(o.runDir, c);
   const tr = createTraining(c);
+  const evaluated = c.eval.model === 'teacher' ? tr.teacher : tr.student;
   const { source, target } = trainLoaders(c);
   const data = new ZipLoader({ source, target });
   try {
@@ -75,8 +72,8 @@ export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
         const s = trainStep(tr, { source: segBatch(b.source), target: segBatch(b.target) }, step - 1);
         return Object.fromEntries(Object.entries(s).filter(([, v]) => !Number.isNaN(v)));
       },
-      evaluate: () => scoreOnVal(tr),
-      samples: async () => ({ val: await sampleGrid(tr, 2) }),
+      evaluate: () => scoreOnVal(c, evaluated),
+      samples: async () => ({ val: await sampleGrid(c, evaluated, 2) }),
       logEvery: Math.max(1, Math.min(10, Math.floor(c.eval.every / 2))),
       evalEvery: c.eval.every,
       checkpointEvery: c.checkpoint.every,
