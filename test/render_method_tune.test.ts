@@ -1,6 +1,6 @@
 // `shiftkit render tune|generate` and `data synth` as a user runs them: usage errors exit 2 naming the problem;
-// a tiny tuning run writes θ files, the trajectory and the result; the stop rule ends a run early, and resuming a
-// stopped run does nothing more.
+// a tiny tuning run writes θ files, the trajectory, the result and one event file; the stop rule ends a run early,
+// and resuming a stopped run does nothing more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -70,6 +70,8 @@ test('a tiny run writes θ (best, final), the trajectory per evaluation and the 
   assert.deepEqual(final.get('material.road.albedo'), RenderParams.defaults('street').get('material.road.albedo'));
   const evals = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.split === 'eval');
   assert.deepEqual(evals.map((m) => m.step), [0, 2, 4]);
+  // One trainer run for the whole budget: one TensorBoard event file.
+  assert.equal(fs.readdirSync(run).filter((f) => f.startsWith('events.out.tfevents')).length, 1);
 });
 
 test('the stop rule ends tuning at the first evaluation where the classifier is near chance; resume keeps it stopped', () => {

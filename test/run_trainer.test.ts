@@ -89,6 +89,29 @@ test('evaluation and samples run at their intervals; modules are back in their m
   assert.ok(fs.existsSync(run.reportFile));
 });
 
+test('shouldStop makes its step the last: logged, evaluated, sampled and checkpointed as the last step is', async () => {
+  const run = newRun();
+  const asked: number[] = [], steps: number[] = [], evalSteps: number[] = [];
+  const o = options(run, { steps: 20, logEvery: 4, evalEvery: 5, sampleEvery: 5, checkpointEvery: 5 });
+  const step = o.step;
+  const r = await train({
+    ...o,
+    step: (b, s) => { steps.push(s); return step(b, s); },
+    shouldStop: (s) => { asked.push(s); return s === 7; },
+    evaluate: (s) => { evalSteps.push(s); return { at: s }; },
+    samples: (s) => ({ grid: torch.full([3, 2, 2], s / 100) }),
+  });
+  assert.equal(r.step, 7);
+  assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(asked, [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(evalSteps, [5, 7]);
+  assert.deepEqual(train_(run).map((l) => l.step), [4, 7]); // the open window (5..7) is flushed at the stop
+  assert.deepEqual(run.listSamples().map((s) => s.step), [5, 7]);
+  assert.equal(path.basename(r.checkpoint), 'step-000007');
+  assert.equal(fs.readFileSync(path.join(run.checkpointsDir, 'latest'), 'utf8').trim(), 'step-000007');
+  assert.ok(fs.existsSync(run.reportFile));
+});
+
 // Earlier tests leave unreachable tensors that the garbage collector's backstop may free in the middle of a
 // count; collect them first so the count sees this test's tensors only.
 async function collectGarbage(): Promise<void> {

@@ -44,6 +44,11 @@ export interface TrainOptions<B> {
    * plain numbers, at least `loss`; a NaN or infinite one stops the run.
    */
   step(batch: B, step: number): Scalars | Promise<Scalars>;
+  /**
+   * Called after every step, before its logging: true makes this step the last (logged, evaluated, sampled and
+   * checkpointed as the last step is), e.g. for early stopping; a method keeps its reason in its checkpointed state.
+   */
+  shouldStop?(step: number): boolean;
   /** Evaluation metrics, every evalEvery steps and after the last (modules' train/eval modes are restored after). */
   evaluate?(step: number): Scalars | Promise<Scalars>;
   /** Images by name, saved every sampleEvery steps and after the last. */
@@ -70,6 +75,7 @@ export interface TrainOptions<B> {
   handleSignals?: boolean;
 }
 
+/** The last step done (below `steps` when shouldStop ended the run) and its checkpoint. */
 export interface TrainResult { step: number; checkpoint: string }
 
 /** Thrown by train() after a signal stopped it: the checkpoint it wrote holds the state after `step`. */
@@ -176,9 +182,10 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   };
 
   let interrupted: TrainingInterrupted | null = null;
+  let last = steps;
   try {
     progress.start(first, steps);
-    for (let step = first; step <= steps; step++) {
+    for (let step = first; step <= last; step++) {
       const lr = lrs();
       const scalars = checkScalars('step', await torch.scope(async () => opts.step(await opts.data.next(), step)), step, true);
       const bad = Object.entries(scalars).find(([, v]) => !Number.isFinite(v));
@@ -192,17 +199,18 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
         window.counts[k] = (window.counts[k] ?? 0) + 1;
       }
       progress.update(step, scalars);
+      if (step < last && opts.shouldStop?.(step) === true) last = step;
 
-      if (due(step, logEvery, steps)) {
+      if (due(step, logEvery, last)) {
         run.log(step, 'train', { ...Object.fromEntries(Object.entries(window.sums).map(([k, v]) => [k, v / window.counts[k]])), ...lr });
         window = { sums: {}, counts: {} };
       }
-      if (opts.evaluate && due(step, evalEvery, steps)) {
+      if (opts.evaluate && due(step, evalEvery, last)) {
         const metrics = checkScalars('evaluate', await keepingModes(modules, async () => opts.evaluate!(step)), step, false);
         run.log(step, 'eval', metrics);
         progress.message(`eval @ step ${step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
       }
-      if (opts.samples && due(step, sampleEvery, steps)) {
+      if (opts.samples && due(step, sampleEvery, last)) {
         // Encoded inside the scope, so sample tensors are freed with it.
         const images = await keepingModes(modules, async () => Promise.all(Object.entries(await opts.samples!(step))
           .map(async ([name, im]) => [name, im instanceof Uint8Array ? im : await encodeImage(im, 'png')] as const)));
@@ -210,13 +218,13 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       }
       await yieldToEventLoop();
       // A signal during the last step changes nothing: the run is complete and checkpointed below.
-      if (stopSignal !== null && step < steps) {
+      if (stopSignal !== null && step < last) {
         interrupted = new TrainingInterrupted(stopSignal, step, relative(checkpoint(step)));
         break;
       }
-      if (due(step, checkpointEvery, steps)) {
+      if (due(step, checkpointEvery, last)) {
         const folder = checkpoint(step);
-        if (step !== steps) progress.message(`checkpoint: ${relative(folder)}`);
+        if (step !== last) progress.message(`checkpoint: ${relative(folder)}`);
       }
     }
   } finally {
@@ -226,5 +234,5 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
   }
   writeReport(run);
   if (interrupted) throw interrupted;
-  return { step: steps, checkpoint: lastCheckpoint! };
+  return { step: last, checkpoint: lastCheckpoint! };
 }

@@ -1,6 +1,6 @@
 // `shiftkit render tune`: adversarial tuning of θ (claims 1-6) on the run trainer. Iterations are trainStep;
-// every eval.every steps the real-vs-rendered distance is measured, θ's trajectory logged, the best θ kept, and
-// the stop rule checked. The trainer runs one evaluation interval at a time, so that tuning can end early.
+// every eval.every steps the stop rule is checked (ending the trainer there when it holds) and the
+// real-vs-rendered distance measured, θ's trajectory logged and the best θ kept.
 // The run folder gets, besides the trainer's files:
 //   theta_best.json    θ with the lowest distance (named entries with units), for `render generate`
 //   theta_final.json   θ when tuning ended (claim 6's "end of training")
@@ -14,7 +14,7 @@ import { makeGrid } from '../../io/draw.js';
 import { encodeImage, rawFromTensor, type RawImage } from '../../io/image.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import {
-  createProgress, latestCheckpoint, loadCheckpoint, RunDir, train, type CheckpointState, type Progress,
+  latestCheckpoint, loadCheckpoint, RunDir, train, type CheckpointState, type Progress,
 } from '../../run/index.js';
 import type { RenderConfig } from './config.js';
 import { Evaluator, type Distance } from './evaluate.js';
@@ -43,18 +43,6 @@ export interface TuneResult {
 interface Extra { stop: StopState; stopped: boolean; initial: Distance | null; best: (Distance & { step: number }) | null; last: (Distance & { step: number }) | null }
 
 export const TUNE_FILES = { best: 'theta_best.json', final: 'theta_final.json', trajectory: 'trajectory.jsonl', result: 'result.json' } as const;
-
-/** Progress over the whole budget, though the trainer is started once per evaluation interval. */
-function wholeRun(inner: Progress, total: number): Progress & { finish(): void } {
-  let started = false;
-  return {
-    start: (first) => { if (!started) inner.start(first, total); started = true; },
-    update: (step, scalars) => inner.update(step, scalars),
-    message: (text) => inner.message(text),
-    stop: () => {},
-    finish: () => { if (started) inner.stop(); },
-  };
-}
 
 /** Keeps trajectory lines up to `step` (a resumed run redoes what came after its checkpoint). */
 function rewindTrajectory(file: string, step: number): void {
@@ -107,7 +95,6 @@ export async function tune(config: RenderConfig, o: TuneOptions): Promise<TuneRe
   };
 
   let done = 0;
-  const progress = o.progress === false ? false : wholeRun(o.progress ?? createProgress({ itemsPerStep: config.m + config.n }), config.steps);
   try {
     if (o.resume) {
       const folder = latestCheckpoint(run.checkpointsDir);
@@ -119,28 +106,27 @@ export async function tune(config: RenderConfig, o: TuneOptions): Promise<TuneRe
       run.log(0, 'eval', { ...extra.initial });
       for (const [name, im] of Object.entries({ renders: makeGrid(lastRenders), real: realGrid })) run.writeSample(0, name, await encodeImage(im, 'png'));
     }
-    while (done < config.steps && !extra.stopped) {
-      const end = Math.min(config.steps, (Math.floor(done / config.eval.every) + 1) * config.eval.every);
-      await train({
-        run, steps: end, modules: { classifier: tr.classifier }, tensors: { theta },
-        optimizers: state.optimizers, data: loader, extra: state.extra, resume: done > 0, seed: config.seed,
-        progress, itemsPerStep: config.m + config.n, evalEvery: config.eval.every, checkpointEvery: config.eval.every,
+    if (done < config.steps && !extra.stopped) {
+      done = (await train({
+        run, steps: config.steps, modules: { classifier: tr.classifier }, tensors: { theta },
+        optimizers: state.optimizers, data: loader, extra: state.extra, resume: o.resume, seed: config.seed,
+        progress: o.progress,
+        itemsPerStep: config.m + config.n, evalEvery: config.eval.every, checkpointEvery: config.eval.every,
         step: (batch) => {
           const s = trainStep(tr, batch.image as Tensor);
           stop.record(s.accuracy);
           return { ...s };
         },
-        evaluate: async (step) => {
-          const d = await measure(step);
-          extra.stopped = stop.shouldStop(step);
-          return { ...d, stopped: extra.stopped ? 1 : 0 };
+        // The stop rule is checked where tuning evaluates; the step it holds at becomes the trainer's last.
+        shouldStop: (step) => {
+          extra.stopped = step % config.eval.every === 0 && stop.shouldStop(step);
+          return extra.stopped;
         },
+        evaluate: async (step) => ({ ...(await measure(step)), stopped: extra.stopped ? 1 : 0 }),
         samples: () => ({ renders: makeGrid(lastRenders), real: realGrid }),
-      });
-      done = end;
+      })).step;
     }
   } finally {
-    if (progress) progress.finish();
     await loader.close();
   }
   await params.save(file(TUNE_FILES.final));
