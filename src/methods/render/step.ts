@@ -10,7 +10,7 @@ import type { RenderConfig } from './config.js';
 import { accuracy, classifierLoss, thetaLoss } from './losses.js';
 import { Classifier, scoreRendered } from './networks.js';
 import { makeScene } from './scenes.js';
-import { thetaOptimizer, tunedLeaves, tunedNames } from './theta.js';
+import { centreColours, thetaOptimizer, tunedLeaves, tunedNames } from './theta.js';
 
 export interface RenderTraining {
   config: RenderConfig;
@@ -34,7 +34,8 @@ export interface RenderStepScalars {
   thetaGradNorm: number;
 }
 
-/** The classifier and both optimizers for tuning `params` (which the training updates in place). */
+/** The classifier and both optimizers for tuning `params` (which the training updates in place; tuned light
+ * colours are first centred, centreColours). */
 export function createTraining(config: RenderConfig, params: RenderParams): RenderTraining {
   const c = config.classifier;
   const classifier = new Classifier(c);
@@ -42,6 +43,7 @@ export function createTraining(config: RenderConfig, params: RenderParams): Rend
     ? new optim.Adam(classifier.parameters(), { lr: c.lr, betas: c.betas })
     : new optim.SGD(classifier.parameters(), { lr: c.lr, momentum: c.momentum });
   const tuned = tunedNames(params, config.theta.tune);
+  centreColours(params, tuned);
   const leaves = tunedLeaves(params, tuned);
   return { config, params, tuned, leaves, classifier, classifierOptimizer, thetaOptimizer: thetaOptimizer(leaves, config.theta) };
 }

@@ -42,6 +42,25 @@ export function tunedLeaves(params: RenderParams, names: string[]): Tensor[] {
   return leaves.filter((_, i) => names.includes(all[i]));
 }
 
+/**
+ * A light's (and the ambient's) colour and intensity act only through their product, the irradiance, so tuning may
+ * start from any split of it. The built-in colours sit near their upper bound 1 (the intensity carries the
+ * brightness), where the sigmoid reparameterisation flattens and plain gradient steps on the colour all but stop;
+ * where both are tuned, the colour is scaled so that its largest channel is mid-range and the intensity by the
+ * inverse: the same irradiance and images, with well-scaled steps (skipped where the intensity would leave its range).
+ */
+export function centreColours(params: RenderParams, tuned: string[]): void {
+  for (const l of ['ambient', ...params.setup.lights.map((_, i) => `light${i}`)]) {
+    const [c, i] = [`${l}.color`, `${l}.intensity`];
+    if (!tuned.includes(c) || !tuned.includes(i)) continue;
+    const color = params.get(c) as number[], intensity = params.get(i) as number;
+    const k = (params.spec(c).min + params.spec(c).max) / 2 / Math.max(...color);
+    if (!Number.isFinite(k) || intensity / k >= params.spec(i).max) continue;
+    params.set(c, color.map((v) => v * k));
+    params.set(i, intensity / k);
+  }
+}
+
 /** Claim 4's plain gradient descent θ <- θ - lr * gradient (SGD without momentum), or Adam. */
 export function thetaOptimizer(leaves: Tensor[], c: RenderConfig['theta']): optim.Optimizer<optim.BaseOptions> {
   return c.optimizer === 'sgd' ? new optim.SGD(leaves, { lr: c.lr }) : new optim.Adam(leaves, { lr: c.lr });
