@@ -86,6 +86,7 @@ th,td{padding:7px 14px;border-bottom:1px solid var(--line);text-align:left}th{fo
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:7px}
 .samples img{max-width:240px;max-height:240px;display:block;image-rendering:pixelated;border-radius:4px}
+img.wide{width:100%;display:block;image-rendering:pixelated;border-radius:4px}
 pre{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;overflow:auto;font:12px/1.5 ui-monospace,"DejaVu Sans Mono",monospace}
 `;
 
@@ -100,12 +101,7 @@ export function renderReport(run: RunDir): string {
   const name = path.basename(run.dir);
   const cards = [['steps logged', String(lastStep)], ['final train loss', num(lastLoss)],
     ['checkpoints', checkpoints.length ? `${checkpoints.length} (last ${checkpoints.at(-1)})` : 'none']];
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(name)} — ShiftKit run report</title><style>${css}</style></head>
-<body><main>
-<h1>${escapeHtml(name)}</h1>
-<p class="sub">ShiftKit run report · ${escapeHtml(run.dir)} · generated ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC</p>
+  return htmlPage(`${name} — ShiftKit run report`, name, `ShiftKit run report · ${run.dir}`, `
 <div class="cards">${cards.map(([k, v]) => `<div class="card"><span>${k}</span><b>${escapeHtml(v)}</b></div>`).join('')}</div>
 <h2>Metrics</h2>
 ${metrics.length ? table(metrics) : '<p class="dim">No metrics logged yet.</p>'}
@@ -116,7 +112,18 @@ ${charts(metrics)}
 <h2>Samples</h2>
 ${samples(run)}
 <h2>Config</h2>
-<pre>${escapeHtml(config)}</pre>
+<pre>${escapeHtml(config)}</pre>`);
+}
+
+/** A self-contained page in the reports' style: `title` for the tab, a heading, a subtitle (escaped here) and the body (HTML). */
+export function htmlPage(title: string, heading: string, sub: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${css}</style></head>
+<body><main>
+<h1>${escapeHtml(heading)}</h1>
+<p class="sub">${escapeHtml(sub)} · generated ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC</p>
+${body.trim()}
 </main></body></html>
 `;
 }

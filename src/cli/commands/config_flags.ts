@@ -27,7 +27,7 @@ export function withRunFlags(cmd: Command, method: string): Command {
 }
 
 /** runs/<method>-<yyyymmdd-hhmmss> (UTC). */
-function defaultRunDir(method: string): string {
+export function defaultRunDir(method: string): string {
   return `runs/${method}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 }
 

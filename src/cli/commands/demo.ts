@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo.js';
+import { runDemo } from '../../demo/run.js';
+import { defaultRunDir } from './config_flags.js';
+import { parseCount } from './render.js';
 
 export function addDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Run the demo on built-in data')
-    .option('--quick', 'fewer steps (under 2 minutes)')
-    .addHelpText('after', '\nExamples:\n  npx shiftkit demo\n  npx shiftkit demo --quick')
-    .action(async (opts: { quick?: boolean }) => {
-      await runDemo({ quick: opts.quick ?? false });
+    .description('the whole story on built-in data: synthesise source and target streets, tune the renderer toward the target, '
+      + 'render the source with the tuned θ, train source-only and adapted segmentation, score them on the target, write report.html')
+    .option('--quick', 'small data and few steps (under 2 minutes on 2 cores; the full demo takes under 10)')
+    .option('--out <dir>', 'output folder (default: runs/demo-<time>)')
+    .option('--seed <n>', 'seed of the scenes and the training', '0')
+    .addHelpText('after', '\nExamples:\n  npx shiftkit demo\n  npx shiftkit demo --quick --out runs/demo-quick')
+    .action(async (opts: { quick?: boolean; out?: string; seed: string }) => {
+      await runDemo({ quick: opts.quick ?? false, out: opts.out ?? defaultRunDir('demo'), seed: parseCount(opts.seed, '--seed') });
     });
 }

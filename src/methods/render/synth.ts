@@ -39,6 +39,9 @@ export interface TargetEffects {
 
 export const TARGET_EFFECTS: TargetEffects = { distortion: { k1: -0.12, k2: -0.02 }, defocusRadius: 1.5, jpegQuality: 60 };
 
+/** The scene seed of a domain's splits: the tuned source of the demo re-renders the source's scenes with it. */
+export const domainSeed = (seed: number, domain: 'source' | 'target'): number => deriveSeed(seed, domain);
+
 export function hiddenTheta(): RenderParams {
   const p = RenderParams.defaults('street');
   for (const [name, v] of Object.entries(HIDDEN_THETA)) p.set(name, v);
@@ -79,7 +82,7 @@ export async function buildSynthBenchmark(o: SynthOptions): Promise<void> {
       if (count === 0) continue;
       const e = dom.effects;
       await generate({
-        params: dom.params, scene: 'street', count, out: dir, size: o.size, seed: deriveSeed(seed, dom.name), split, city: dom.name,
+        params: dom.params, scene: 'street', count, out: dir, size: o.size, seed: domainSeed(seed, dom.name), split, city: dom.name,
         batch: o.batch,
         effects: e && ((b) => applyTargetEffects(b, e)),
         pixels: e && ((rgb) => jpegRoundTrip(rgb, e.jpegQuality)),

@@ -30,27 +30,32 @@ function iterate(loader: ReturnType<typeof valLoader>): AsyncIterator<ReturnType
   return { next: async () => { const r = await it.next(); return r.done ? r : { done: false, value: segBatch(r.value) }; } };
 }
 
-/** Image | ground truth | prediction overlay, one row per validation image (the first `count`). */
-async function sampleGrid(c: SegConfig, model: Layer, count: number): Promise<RawImage> {
+/** Image | ground truth | one prediction overlay per model, one row per validation image (the first `count`). */
+export async function sampleGrid(c: SegConfig, models: Layer[], count: number): Promise<RawImage> {
   const loader = valLoader(c);
   const cells: RawImage[] = [];
   const palette = classPalette(protocolOf(classCount(c)));
+  const infer = { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride };
   try {
-    await inEvalMode(model, async () => {
-      for await (const b of loader.epoch()) {
-        torch.scope(() => {
-          const { image, label } = segBatch(b);
-          const pred = inferProbs(model, image, { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride }).argmax(1).select(0, 0);
-          const first = image.select(0, 0);
-          cells.push(rawFromTensor(first), colorizeLabels(label!.select(0, 0), palette), overlayLabels(first, pred, { palette }));
-        });
-        if (cells.length >= 3 * count) break;
+    for await (const b of loader.epoch()) {
+      const row = torch.scope(() => {
+        const { image, label } = segBatch(b);
+        const first = image.select(0, 0);
+        return [rawFromTensor(first), colorizeLabels(label!.select(0, 0), palette)];
+      });
+      for (const model of models) {
+        await inEvalMode(model, async () => torch.scope(() => {
+          const { image } = segBatch(b);
+          row.push(overlayLabels(image.select(0, 0), inferProbs(model, image, infer).argmax(1).select(0, 0), { palette }));
+        }));
       }
-    });
+      cells.push(...row);
+      if (cells.length >= (2 + models.length) * count) break;
+    }
   } finally {
     await loader.close();
   }
-  return makeGrid(cells, { cols: 3 });
+  return makeGrid(cells, { cols: 2 + models.length });
 }
 
 export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
@@ -73,7 +78,7 @@ export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
         return Object.fromEntries(Object.entries(s).filter(([, v]) => !Number.isNaN(v)));
       },
       evaluate: () => scoreOnVal(c, evaluated),
-      samples: async () => ({ val: await sampleGrid(c, evaluated, 2) }),
+      samples: async () => ({ val: await sampleGrid(c, [evaluated], 2) }),
       logEvery: Math.max(1, Math.min(10, Math.floor(c.eval.every / 2))),
       evalEvery: c.eval.every,
       checkpointEvery: c.checkpoint.every,
