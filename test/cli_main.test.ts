@@ -1,15 +1,7 @@
 // The `shiftkit` program as a user runs it: exit codes and help text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-
-export function shiftkit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { shiftkit } from './helpers/cli.js';
 
 test('--help lists the commands with examples and exits 0', () => {
   const r = shiftkit('--help');

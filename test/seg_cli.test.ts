@@ -1,14 +1,13 @@
 // `shiftkit seg train|eval|predict` end to end on tiny files in the real Cityscapes and GTA5 layouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { shiftkit } from './helpers/cli.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodePngSamples } from '../src/io/index.js';
 
-const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../test/fixtures/data/', import.meta.url));
 const cityscapes = path.join(fixtures, 'cityscapes');
 const data = [
@@ -16,10 +15,6 @@ const data = [
   `data.val.root=${cityscapes}`, 'model.backbone=resnet18', 'model.head=lite', 'model.outputStride=16', 'data.workers=0',
 ].flatMap((s) => ['--set', s]);
 
-function shiftkit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 // cityscapesScripts labels.py, written out independently of src/data: labelId -> trainId.
 const TRAIN_ID: Record<number, number> = { 7: 0, 8: 1, 11: 2, 12: 3, 13: 4, 17: 5, 19: 6, 20: 7, 21: 8, 22: 9, 23: 10,

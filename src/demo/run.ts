@@ -4,7 +4,6 @@
 //   data/tuned/      the source's scenes re-rendered with the tuned θ
 //   seg-source-only/ and seg-adapted/   segmentation trained on the tuned source, without and with adaptation (seg)
 //   predictions.png and report.html
-import fs from 'node:fs';
 import path from 'node:path';
 import * as torch from '../torch/index.js';
 import { writeImage } from '../io/index.js';
@@ -22,7 +21,6 @@ const progressLine = (what: string, done: number, total: number) => process.stde
 
 export async function runDemo(o: { quick: boolean; out: string; seed: number }): Promise<string> {
   const s = DEMO_SETTINGS[o.quick ? 'quick' : 'full'];
-  if (fs.existsSync(o.out) && fs.readdirSync(o.out).length > 0) throw new Error(`demo: ${o.out} exists and is not empty; give another --out`);
   const start = Date.now();
   const info = torch.buildInfo();
   console.log(`ShiftKit demo${o.quick ? ' (quick)' : ''} into ${o.out}: libtorch ${info.torchVersion}, ${torch.getNumThreads()} threads`);

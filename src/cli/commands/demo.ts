@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run.js';
+import { UsageError } from '../errors.js';
 import { defaultRunDir } from './config_flags.js';
 import { parseCount } from './render.js';
 
@@ -13,6 +15,8 @@ export function addDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the scenes and the training', '0')
     .addHelpText('after', '\nExamples:\n  npx shiftkit demo\n  npx shiftkit demo --quick --out runs/demo-quick')
     .action(async (opts: { quick?: boolean; out?: string; seed: string }) => {
-      await runDemo({ quick: opts.quick ?? false, out: opts.out ?? defaultRunDir('demo'), seed: parseCount(opts.seed, '--seed') });
+      const out = opts.out ?? defaultRunDir('demo');
+      if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new UsageError(`--out: ${out} exists and is not empty; give another folder`);
+      await runDemo({ quick: opts.quick ?? false, out, seed: parseCount(opts.seed, '--seed') });
     });
 }
