@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <cstdlib>
+#include <unordered_map>
 #include <vector>
 
 #include "bindings.h"
@@ -14,13 +15,24 @@ constexpr double kSlotBits = 4194304.0;  // 2^22 slots; the generation lives abo
 struct Slot {
   at::Tensor tensor;
   uint32_t generation = 1;
-  int64_t bytes = 0;
+  // The storage this handle was counted under (the tensor's storage when wrapped), or nullptr.
+  const c10::StorageImpl* storage = nullptr;
+};
+
+// Live bytes count each storage once, however many handles (views) share it: counted per storage, views of one
+// big tensor would look like many copies to V8 and set off full garbage collections. The weak pointer keeps the
+// StorageImpl object (not its data) alive while counted, so its address cannot be reused by another storage.
+struct StorageCount {
+  c10::weak_intrusive_ptr<c10::StorageImpl> pin;
+  int64_t handles;
+  int64_t bytes;
 };
 
 // One table per thread: each Node worker has its own environment and its own tensors.
 struct Table {
   std::vector<Slot> slots;
   std::vector<uint32_t> free;
+  std::unordered_map<const c10::StorageImpl*, StorageCount> storages;
   int64_t liveTensors = 0;
   int64_t liveBytes = 0;
   // V8 hears of native bytes in steps of at least 1 MiB: a call per tiny tensor would cost more than the op.
@@ -49,13 +61,36 @@ Slot* slotOf(const Napi::Value& value) {
   return slot.generation == generation && slot.tensor.defined() ? &slot : nullptr;
 }
 
+void countStorage(Napi::Env env, Slot& slot) {
+  if (!slot.tensor.has_storage()) return;
+  const c10::Storage& storage = slot.tensor.storage();
+  slot.storage = storage.unsafeGetStorageImpl();
+  auto found = table.storages.find(slot.storage);
+  if (found != table.storages.end()) {
+    found->second.handles++;
+    return;
+  }
+  const auto bytes = static_cast<int64_t>(storage.nbytes());
+  table.storages.emplace(slot.storage, StorageCount{storage.getWeakStorageImpl(), 1, bytes});
+  table.liveBytes += bytes;
+  reportBytes(env, bytes);
+}
+
+void uncountStorage(Napi::Env env, Slot& slot) {
+  if (slot.storage == nullptr) return;
+  auto found = table.storages.find(slot.storage);
+  slot.storage = nullptr;
+  if (--found->second.handles > 0) return;
+  table.liveBytes -= found->second.bytes;
+  reportBytes(env, -found->second.bytes);
+  table.storages.erase(found);
+}
+
 void release(Napi::Env env, Slot& slot, uint32_t index) {
+  uncountStorage(env, slot);
   slot.tensor.reset();
   slot.generation++;
   table.liveTensors--;
-  table.liveBytes -= slot.bytes;
-  reportBytes(env, -slot.bytes);
-  slot.bytes = 0;
   table.free.push_back(index);
 }
 
@@ -93,11 +128,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
     table.slots.emplace_back();
   }
   Slot& slot = table.slots[index];
-  slot.bytes = tensor.has_storage() ? static_cast<int64_t>(tensor.storage().nbytes()) : 0;
   slot.tensor = std::move(tensor);
+  countStorage(env, slot);
   table.liveTensors++;
-  table.liveBytes += slot.bytes;
-  reportBytes(env, slot.bytes);
   return Napi::Number::New(env, static_cast<double>(slot.generation) * kSlotBits + index);
 }
 

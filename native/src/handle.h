@@ -4,7 +4,8 @@
 // live tensors. Creating one allocates no V8 object (a napi External with a finalizer cost more than the
 // elementwise op itself), a stale or forged number is detected by its generation, and `dispose` frees the
 // tensor at once. The JavaScript Tensor object owns the number; its FinalizationRegistry is the backstop.
-// Live bytes are reported to V8 so its garbage collector sees native memory pressure.
+// Live bytes (each storage once, however many handles view it) are reported to V8 so its garbage collector sees
+// native memory pressure.
 #pragma once
 #include <napi.h>
 #include <ATen/core/Tensor.h>
