@@ -7,7 +7,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "<!@(node libtorch.cjs defines)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations", "-Wno-missing-field-initializers"],
+      "cflags_cc": ["-std=c++17", "-O2", "-ffp-contract=off", "-Wno-unused-parameter", "-Wno-deprecated-declarations", "-Wno-missing-field-initializers"],
       "libraries": ["<!@(node libtorch.cjs libs)"]
     }
   ]

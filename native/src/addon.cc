@@ -46,6 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initRuntime(env, exports);
   initFastOps(env, exports);
   initVision(env, exports);
+  initRaycast(env, exports);
   return exports;
 }
 

@@ -10,4 +10,5 @@ void initData(Napi::Env env, Napi::Object exports);      // data.cc: tensors to 
 void initRuntime(Napi::Env env, Napi::Object exports);   // runtime.cc: threads, seeds, devices
 void initFastOps(Napi::Env env, Napi::Object exports);  // fastops.cc: unboxed hot elementwise ops
 void initVision(Napi::Env env, Napi::Object exports);   // vision.cc: torchvision's detection ops (nms, roi_align, ...)
+void initRaycast(Napi::Env env, Napi::Object exports);  // raycast.cc: the renderer's camera and shadow rays
 }  // namespace shiftkit

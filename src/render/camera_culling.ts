@@ -2,9 +2,9 @@
 // projected, and its outline (convex hull) decides the tiles it covers. Plain JavaScript over primitives,
 // written to allocate little: it runs for every primitive of every rendered scene.
 import * as torch from '../torch/index.js';
+import type { Tensor } from '../torch/index.js';
 import type { Intrinsics } from './camera.js';
-import { KERNELS, type CompiledPrimitive, type CompiledScenes } from './compile.js';
-import type { Jobs } from './raycast.js';
+import type { CompiledPrimitive, CompiledScenes } from './compile.js';
 import type { TileGrid } from './tiles.js';
 
 // The 12 edges of a box as pairs of corner indices (corner bit k = sign of axis k).
@@ -78,9 +78,12 @@ function bandExtent(h: number, y0: number, y1: number): [number, number] | null 
   return lo <= hi ? [lo, hi] : null;
 }
 
-/** Jobs for the camera rays: every tile whose pixel centres (one pixel wider) the primitive's outline reaches. */
-export function cameraJobs(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, near: number): Jobs {
-  const lists = KERNELS.map(() => ({ block: [] as number[], prim: [] as number[] }));
+/**
+ * Jobs for the camera rays, int32 [J, 2] (tile in B * tiles, primitive): every tile whose pixel centres (one pixel
+ * wider) the primitive's outline reaches.
+ */
+export function cameraJobs(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, near: number): Tensor {
+  const jobs: number[] = [];
   const pixelsToTiles = (lo: number, hi: number, max: number, size: number) =>
     [Math.floor(Math.max(0, Math.ceil(lo) - 1) / size), Math.floor(Math.min(max - 1, Math.floor(hi) + 1) / size)];
   c.prims.forEach((p, index) => {
@@ -94,7 +97,6 @@ export function cameraJobs(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, nea
     if (u1 < -1 || v1 < -1 || u0 > g.width || v0 > g.height) return;
     const [tx0, tx1] = pixelsToTiles(u0, u1, g.width, g.tileW);
     const [ty0, ty1] = pixelsToTiles(v0, v1, g.height, g.tileH);
-    const list = lists[p.kernel];
     const base = p.scene * g.tiles;
     // Small footprints take their whole rectangle; larger ones follow the outline row by row of tiles.
     const h = (tx1 - tx0 + 1) * (ty1 - ty0 + 1) > 4 && n >= 3 ? hull(n) : 0;
@@ -105,11 +107,8 @@ export function cameraJobs(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, nea
         if (!e) continue;
         [from, to] = pixelsToTiles(e[0], e[1], g.width, g.tileW);
       }
-      for (let tx = from; tx <= to; tx++) {
-        list.block.push(base + ty * g.tilesX + tx);
-        list.prim.push(index);
-      }
+      for (let tx = from; tx <= to; tx++) jobs.push(base + ty * g.tilesX + tx, index);
     }
   });
-  return lists.map((l) => ({ block: torch.tensor(Int32Array.from(l.block)).to('int64'), prim: torch.tensor(Int32Array.from(l.prim)).to('int64') }));
+  return torch.tensor(Int32Array.from(jobs), { shape: [jobs.length / 2, 2] });
 }

@@ -44,12 +44,11 @@ export interface CompiledScenes {
   /** Per primitive rows: GEO and ATTR columns. */
   geometry: Tensor;
   attrs: Tensor;
-  /** Kernel index per primitive, int64 [P]. */
+  /** Per row: the kernel index, int32 [P], and the half-extents [P, 3] (the ray caster's inputs, raycast.ts). */
   kernels: Tensor;
-  /** Per scene, the global indices of primitives that cast shadows, padded with 0: int64 [B, maxCasters]. */
+  size: Tensor;
+  /** Per scene, the global indices of primitives that cast shadows, padded with -1: int32 [B, maxCasters]. */
   casters: Tensor;
-  /** 1 for real entries of `casters`, 0 for padding (render dtype). */
-  casterMask: Tensor;
   hasCaps: boolean;
 }
 
@@ -101,16 +100,16 @@ export function compileScenes(scenes: Scene[], dtype: DType): CompiledScenes {
   const perScene: number[][] = scenes.map(() => []);
   prims.forEach((p, i) => { if (p.castsShadow) perScene[p.scene].push(i); });
   const width = Math.max(1, ...perScene.map((l) => l.length));
-  const casters = new Int32Array(scenes.length * width);
-  const casterMask = new Float64Array(scenes.length * width);
-  perScene.forEach((l, b) => { casters.set(l, b * width); casterMask.fill(1, b * width, b * width + l.length); });
+  const casters = new Int32Array(scenes.length * width).fill(-1);
+  perScene.forEach((l, b) => casters.set(l, b * width));
+  const attrs = torch.tensor(attr, { shape: [rows, ATTR.width], dtype });
   return {
-    prims, offsets,
-    kernels: torch.tensor(Int32Array.from(prims, (p) => p.kernel)).to('int64'),
-    casters: torch.tensor(casters, { shape: [scenes.length, width] }).to('int64'),
-    casterMask: torch.tensor(casterMask, { shape: [scenes.length, width], dtype }),
-    hasCaps: scenes.some((sc) => sc.primitives.some((p) => (p.caps?.length ?? 0) > 0)),
+    prims, offsets, attrs,
     geometry: torch.tensor(geo, { shape: [rows, GEO.width], dtype }),
-    attrs: torch.tensor(attr, { shape: [rows, ATTR.width], dtype }),
+    // The padding row of a batch without primitives is never tested.
+    kernels: torch.tensor(Int32Array.from({ length: rows }, (_, i) => prims[i]?.kernel ?? 0)),
+    size: attrs.narrow(1, ATTR.size, 3).contiguous(),
+    casters: torch.tensor(casters, { shape: [scenes.length, width] }),
+    hasCaps: scenes.some((sc) => sc.primitives.some((p) => (p.caps?.length ?? 0) > 0)),
   };
 }

@@ -1,150 +1,127 @@
-// Closest-hit ray casting against analytic primitives, vectorised over jobs (a block of rays x one primitive)
-// and processed in cache-sized chunks. Runs without autograd: visibility is discrete and is not differentiated.
-import * as torch from '../torch/index.js';
-import { aten, type Tensor } from '../torch/index.js';
-import { GEO, KERNELS, type CompiledScenes } from './compile.js';
-
-/** Per kernel (KERNELS order): the ray block and the global primitive index of each job, int64 [J] each. */
-export type Jobs = { block: Tensor; prim: Tensor }[];
-
-/** The ray parameter of a miss. Finite, so that penalties add up without inf - inf. */
-export const MISS = 1e30;
-/** Ray-primitive tests per chunk: temporaries of this many floats stay in cache (measured ~2.5x faster). */
-const CHUNK = 131072;
-
-const scatterReduce_ = aten<void>('aten::scatter_reduce_.two');
+// Closest-hit ray casting against the compiled analytic primitives, by the addon's CPU kernel
+// (native/src/raycast.cc): camera rays per screen tile, shadow rays per block of rays. Visibility is discrete
+// and is not differentiated. This file checks the arguments (the kernel only guards memory safety).
+import { native, type Handle } from '../torch/native.js';
+import { Tensor, type DType } from '../torch/index.js';
 
 type V3 = [Tensor, Tensor, Tensor];
 
-/**
- * Rays in blocks of S. Camera rays start at the camera centre with direction (x, y, 1), x varying along a tile's
- * columns and y along its rows ([blocks, tileW], [blocks, tileH]); other rays give origin per ray [blocks, S] and
- * direction per ray or per block ([blocks, 1]: parallel rays, e.g. towards a directional light).
- */
-export type RayBlocks = { x: Tensor; y: Tensor; tileW: number; tileH: number } | { origin: V3; dir: V3 };
-
-// The kernels are branch-free arithmetic: comparisons make boolean tensors, and those ops are several times
-// slower than arithmetic on the CPU. A miss adds fails(q) x MISS, where q > 0 holds all the conditions of a hit
-// (combined as a minimum) and fails(q) is 0 where q > 0, else 1 or 2.
-const fails = (q: Tensor): Tensor => q.sign().rsub(1);
-// Ray directions get TINY added (toLocal): a ray parallel to a slab or an axis then gives huge finite
-// parameters, never inf or NaN (inf x 0), so no sanitising pass is needed.
-const TINY = 1e-30;
-
-const dot = (a: V3, b: V3): Tensor => a[0].mul(b[0]).addcmul(a[1], b[1]).addcmul(a[2], b[2]);
-
-/** Entry parameter of rays o + t d into the unit sphere, MISS where there is none beyond tmin. */
-function quadric(o: V3, d: V3, tmin: number): Tensor {
-  const a = dot(d, d), b = dot(o, d), c = dot(o, o).sub(1);
-  const disc = b.mul(b).sub(a.mul(c));
-  const t = b.add(disc.relu().sqrt()).div(a.neg());
-  return t.add(fails(disc.minimum(t.sub(tmin))).mul(MISS));
+interface RaycastAddon {
+  raycastCamera(geometry: Handle, kernels: Handle, jobs: Handle, x: Handle, y: Handle, near: number): [Handle, Handle, Handle];
+  raycastShadows(geometry: Handle, kernels: Handle, size: Handle, casters: Handle, surface: Handle[], prim: Handle, block: number,
+    light: Handle, frames: Handle | null, boxes: Handle | null): Handle;
 }
+const addon = native as unknown as RaycastAddon;
+
+/** The ray parameter of a miss (the kernel's kMiss). Finite, so that penalties add up without inf - inf. */
+export const MISS = 1e30;
 
 /**
- * The slab |x| <= 1 along one axis: the ray is inside it for t in [-(a + b), b - a], a = o / d, b = 1 / |d|.
- * Returns (a + b, b - a), the negated entry and the exit.
+ * What the kernel reads of the primitives (compile.ts): geometry rows [P, GEO.width] (float32 or float64) and the
+ * kernel of each row, int32 [P] (KERNELS order).
  */
-function slab(o: Tensor, d: Tensor): [Tensor, Tensor] {
-  const inv = d.reciprocal();
-  const a = o.mul(inv), b = inv.abs();
-  return [a.add(b), b.sub(a)];
+export interface RayPrimitives { geometry: Tensor; kernels: Tensor }
+/** Shadow rays also read each row's half-extents [P, 3] and each scene's casters, int32 [B, C] padded with -1. */
+export interface ShadowPrimitives extends RayPrimitives { size: Tensor; casters: Tensor }
+
+/** Per camera ray, [blocks, raysPerBlock] each. */
+export interface CameraHits {
+  /** The closest hit's ray parameter, which is its depth (rays are (x, y, 1)); 0 on misses. */
+  depth: Tensor;
+  /** 1 where a primitive is hit, else 0 (the geometry's dtype). */
+  hit: Tensor;
+  /** int64 index of the primitive hit (the larger one on a tie), -1 on misses. */
+  prim: Tensor;
 }
 
-/** Entry into the cube [-1, 1]^3 by the slab method. */
-function box(o: V3, d: V3, tmin: number): Tensor {
-  const [x, y, z] = [0, 1, 2].map((k) => slab(o[k], d[k]));
-  const negNear = x[0].minimum(y[0]).minimum(z[0]), far = x[1].minimum(y[1]).minimum(z[1]);
-  // Hit: far >= near and near > tmin.
-  return fails(far.add(negNear).minimum(negNear.add(tmin).neg())).mul(MISS).sub(negNear);
-}
+/** The camera hits the shadow rays start from, [N] or any shape of N elements each. */
+export interface ShadowSurface { position: V3; normal: V3; depth: Tensor; hit: Tensor; prim: Tensor }
 
-/** Hit of the square |x|, |y| <= 1 in the plane z = 0. */
-function plane(o: V3, d: V3, tmin: number): Tensor {
-  const t = d[2].reciprocal().mul(o[2].neg());
-  const x = t.mul(d[0]).add(o[0]).abs(), y = t.mul(d[1]).add(o[1]).abs();
-  return t.add(fails(x.rsub(1).minimum(y.rsub(1)).minimum(t.sub(tmin))).mul(MISS));
-}
+/**
+ * The light per scene, camera frame: a directional light's unit direction towards it [B, 3], its frames [B, 3, 3]
+ * (rows u, v, w = direction) and each caster's box in that frame [B, 2, 3, C] (centres, then half-sizes, per
+ * axis); or a point light's position [B, 3].
+ */
+export type ShadowLight = { direction: Tensor; frames: Tensor; boxes: Tensor } | { position: Tensor };
 
-/** Entry into the capped cylinder x^2 + y^2 <= 1, |z| <= 1. */
-function cylinder(o: V3, d: V3, tmin: number): Tensor {
-  const a = d[0].mul(d[0]).addcmul(d[1], d[1]).add(TINY);
-  const b = d[0].mul(o[0]).addcmul(d[1], o[1]);
-  const c = o[0].mul(o[0]).addcmul(o[1], o[1]).sub(1);
-  const disc = b.mul(b).sub(a.mul(c));
-  const root = disc.relu().sqrt();
-  const s1 = b.add(root).div(a.neg()), s2 = root.sub(b).div(a);
-  const [negZ, zFar] = slab(o[2], d[2]);
-  const near = s1.maximum(negZ.neg()), far = s2.minimum(zFar);
-  return near.add(fails(disc.minimum(far.sub(near)).minimum(near.sub(tmin))).mul(MISS));
-}
-
-const kernels = [plane, box, quadric, cylinder];
-
-/** The rays of the given blocks in the primitives' local frames (geometry rows g, one per job). */
-function toLocal(rays: RayBlocks, g: Tensor, blk: Tensor): { o: V3; d: V3 } {
-  const col = (i: number) => g.narrow(1, i, 1);
-  const m = (r: number, c: number) => col(GEO.m + 3 * r + c);
-  const o0 = [0, 1, 2].map((r) => col(GEO.o + r)) as V3;
-  const J = blk.shape[0];
-  if ('x' in rays) {
-    // Local direction M (x, y, 1): a column part plus a row part, broadcast over the tile.
-    const x = rays.x.indexSelect(0, blk), y = rays.y.indexSelect(0, blk);
-    const d = [0, 1, 2].map((r) => x.mul(m(r, 0)).add(m(r, 2).add(TINY)).view(J, 1, rays.tileW)
-      .add(y.mul(m(r, 1)).view(J, rays.tileH, 1)).view(J, -1)) as V3;
-    return { o: o0, d };
+function check(op: string, name: string, t: Tensor, dtype: DType, shape: (number | null)[]): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
+  const s = t.shape;
+  if (t.dtype !== dtype) throw new Error(`${op}: ${name} must be ${dtype}, got ${t.dtype}`);
+  if (s.length !== shape.length || shape.some((n, i) => n !== null && n !== s[i])) {
+    throw new Error(`${op}: ${name} must have shape [${shape.map((n) => n ?? '*').join(', ')}], got [${s.join(', ')}]`);
   }
-  // M v + c as one chain of fused multiply-adds from c.
-  const apply = (v: V3, c: V3 | number): V3 => [0, 1, 2].map((r) => (typeof c === 'number' ? torch.fullLike(m(r, 0), c) : c[r])
-    .addcmul(v[0], m(r, 0)).addcmul(v[1], m(r, 1)).addcmul(v[2], m(r, 2))) as V3;
-  return { o: apply(rays.origin.map((t) => t.indexSelect(0, blk)) as V3, o0),
-    d: apply(rays.dir.map((t) => t.indexSelect(0, blk)) as V3, TINY) };
 }
 
-export interface CastResult {
-  /** Closest ray parameter per ray, [blocks * S]; MISS where nothing is hit. */
-  t: Tensor;
-  /** 1 + the global primitive index of the closest hit, 0 for none, as floats; only when asked for. */
-  prim: Tensor | null;
+/** A per-ray plane: any shape of n elements. */
+function checkPlane(op: string, name: string, t: Tensor, dtype: DType, n: number): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
+  if (t.dtype !== dtype) throw new Error(`${op}: ${name} must be ${dtype}, got ${t.dtype}`);
+  if (t.numel() !== n) throw new Error(`${op}: ${name} must have ${n} elements (one per ray), got ${t.numel()}`);
 }
 
-/** Casts every block's rays against its jobs' primitives; returns the closest hit per ray. */
-export function castRays(rays: RayBlocks, c: CompiledScenes, jobs: Jobs, S: number, tmin: number, wantPrim: boolean): CastResult {
-  // Scopes free each chunk's temporaries at once: held to the end, they would also make V8 collect garbage
-  // over and over (the engine reports native memory to it).
-  return torch.scope(() => torch.noGrad(() => {
-    const blocks = ('x' in rays ? rays.x : rays.dir[0]).shape[0];
-    const dtype = c.geometry.dtype;
-    const lane = torch.arange(0, S);
-    const best = torch.full([blocks * S], MISS, { dtype });
-    const done: { t: Tensor; idx: Tensor; prm: Tensor }[] = [];
-    const rows = Math.max(1, Math.floor(CHUNK / S));
-    KERNELS.forEach((_, k) => {
-      const list = jobs[k];
-      const J = list.block.shape[0];
-      for (let start = 0; start < J; start += rows) {
-        const n = Math.min(rows, J - start);
-        const chunk = torch.scope(() => {
-          const blk = list.block.narrow(0, start, n), prm = list.prim.narrow(0, start, n);
-          const { o, d } = toLocal(rays, c.geometry.indexSelect(0, prm), blk);
-          const t = kernels[k](o, d, tmin);
-          const idx = blk.unsqueeze(1).mul(S).add(lane).flatten();
-          scatterReduce_(best, 0, idx, t.flatten(), 'amin', true);
-          return wantPrim ? { t, idx, prm } : null;
-        });
-        if (chunk) done.push(chunk);
-      }
-    });
-    if (!wantPrim) return { t: best, prim: null };
-    // The winner per ray: among jobs that reach the minimum (t - best = 0), the largest primitive index + 1; then
-    // 0 where the minimum is a miss.
-    const prim = torch.zeros([blocks * S], { dtype });
-    for (const { t, idx, prm } of done) {
-      torch.scope(() => {
-        const isBest = t.sub(best.gather(0, idx).view(t.shape)).sign().rsub(1);
-        scatterReduce_(prim, 0, idx, isBest.mul(prm.add(1).to(dtype).unsqueeze(1)).flatten(), 'amax', true);
-      });
-    }
-    return { t: best, prim: prim.mul(best.rsub(MISS / 2).sign().relu()) };
-  }));
+function checkPrimitives(op: string, p: RayPrimitives): [DType, number] {
+  if (!(p.geometry instanceof Tensor)) throw new TypeError(`${op}: geometry must be a Tensor`);
+  const dtype = p.geometry.dtype;
+  if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`${op}: geometry must be float32 or float64, got ${dtype}`);
+  check(op, 'geometry', p.geometry, dtype, [null, 12]);
+  const P = p.geometry.shape[0];
+  check(op, 'kernels', p.kernels, 'int32', [P]);
+  return [dtype, P];
+}
+
+// The kernel runs on the CPU: tensors elsewhere (CUDA) are copied there, and results go back to `device`.
+const onCpu = (t: Tensor): Tensor => (t.device === 'cpu' ? t : t.cpu()).contiguous();
+const back = (t: Tensor, device: string): Tensor => (device === 'cpu' ? t : t.to({ device }));
+
+/**
+ * Camera rays in blocks (screen tiles): ray (i, j) of block b is (x[b, j], y[b, i], 1) from the camera centre,
+ * x [blocks, W] and y [blocks, H]; `jobs` int32 [J, 2] lists the (block, primitive) pairs to test. Hits nearer
+ * than `near` do not count.
+ */
+export function castCameraRays(p: RayPrimitives, jobs: Tensor, rays: { x: Tensor; y: Tensor }, near: number): CameraHits {
+  const op = 'castCameraRays';
+  const [dtype] = checkPrimitives(op, p);
+  check(op, 'jobs', jobs, 'int32', [null, 2]);
+  check(op, 'x', rays.x, dtype, [null, null]);
+  check(op, 'y', rays.y, dtype, [rays.x.shape[0], null]);
+  if (!Number.isFinite(near)) throw new Error(`${op}: near must be a finite number, got ${near}`);
+  const device = rays.x.device;
+  const [depth, hit, prim] = addon.raycastCamera(onCpu(p.geometry).handle, onCpu(p.kernels).handle, onCpu(jobs).handle,
+    onCpu(rays.x).handle, onCpu(rays.y).handle, near).map((h) => back(new Tensor(h), device));
+  return { depth, hit, prim };
+}
+
+/**
+ * Shadow rays from the camera hits towards one light, in blocks of `block` consecutive rays (all of one scene):
+ * 1 where the light reaches the point, 0 in shadow, [N] flat. Only hits facing the light are tested properly; the
+ * culling of casters per block looks at those rays alone.
+ */
+export function castShadowRays(p: ShadowPrimitives, s: ShadowSurface, light: ShadowLight, block: number): Tensor {
+  const op = 'castShadowRays';
+  const [dtype, P] = checkPrimitives(op, p);
+  check(op, 'size', p.size, dtype, [P, 3]);
+  check(op, 'casters', p.casters, 'int32', [null, null]);
+  const [B, C] = p.casters.shape;
+  checkPlane(op, 'depth', s.depth, dtype, s.depth instanceof Tensor ? s.depth.numel() : 0);
+  const N = s.depth.numel();
+  const planes = [...s.position, ...s.normal, s.depth, s.hit];
+  const names = ['position x', 'position y', 'position z', 'normal x', 'normal y', 'normal z', 'depth', 'hit'];
+  planes.forEach((t, i) => checkPlane(op, names[i], t, dtype, N));
+  checkPlane(op, 'prim', s.prim, 'int64', N);
+  if (!(Number.isInteger(block) && block > 0 && N % (B * block) === 0)) {
+    throw new Error(`${op}: ${N} rays do not split into blocks of ${block} for ${B} scenes`);
+  }
+  const directional = 'direction' in light;
+  const where = directional ? light.direction : light.position;
+  check(op, directional ? 'light direction' : 'light position', where, dtype, [B, 3]);
+  if (directional) {
+    check(op, 'light frames', light.frames, dtype, [B, 3, 3]);
+    check(op, 'caster boxes', light.boxes, dtype, [B, 2, 3, C]);
+  }
+  const device = s.depth.device;
+  const flat = (t: Tensor) => onCpu(t.reshape(-1)).handle;
+  return back(new Tensor(addon.raycastShadows(onCpu(p.geometry).handle, onCpu(p.kernels).handle, onCpu(p.size).handle,
+    onCpu(p.casters).handle, planes.map(flat), flat(s.prim), block, onCpu(where).handle,
+    directional ? onCpu(light.frames).handle : null, directional ? onCpu(light.boxes).handle : null)), device);
 }
