@@ -12,18 +12,18 @@ import { sampleGrid } from '../methods/seg/train.js';
 import { loadModuleWeights } from '../run/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { renderDemoReport, type DemoRun } from './report.js';
-import { DEMO_SETTINGS, demoSegConfig, type SegArm } from './settings.js';
+import { demoSegConfig, type DemoSettings, type SegArm } from './settings.js';
 import { renderSource, synthesise, trainSegRun, tuneRenderer } from './stages.js';
 
 const DEMO_ARMS: SegArm[] = ['source-only', 'adapted'];
 
 const progressLine = (what: string, done: number, total: number) => process.stderr.write(`\r  ${what}: ${done}/${total}   `);
 
-export async function runDemo(o: { quick: boolean; out: string; seed: number }): Promise<string> {
-  const s = DEMO_SETTINGS[o.quick ? 'quick' : 'full'];
+/** Runs the demo with settings `s` (DEMO_SETTINGS.full or .quick) into `out`; returns report.html's path. */
+export async function runDemo(s: DemoSettings, o: { out: string; seed: number }): Promise<string> {
   const start = Date.now();
   const info = torch.buildInfo();
-  console.log(`ShiftKit demo${o.quick ? ' (quick)' : ''} into ${o.out}: libtorch ${info.torchVersion}, ${torch.getNumThreads()} threads`);
+  console.log(`ShiftKit demo into ${o.out}: libtorch ${info.torchVersion}, ${torch.getNumThreads()} threads`);
   const data = path.join(o.out, 'data');
   const tunedSource = path.join(data, 'tuned');
   const tuneRun = path.join(o.out, 'render-tune');

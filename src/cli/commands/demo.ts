@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run.js';
+import { DEMO_SETTINGS } from '../../demo/settings.js';
 import { UsageError } from '../errors.js';
 import { defaultRunDir } from './config_flags.js';
 import { parseCount } from './render.js';
@@ -17,6 +18,6 @@ export function addDemoCommand(program: Command): void {
     .action(async (opts: { quick?: boolean; out?: string; seed: string }) => {
       const out = opts.out ?? defaultRunDir('demo');
       if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new UsageError(`--out: ${out} exists and is not empty; give another folder`);
-      await runDemo({ quick: opts.quick ?? false, out, seed: parseCount(opts.seed, '--seed') });
+      await runDemo(DEMO_SETTINGS[opts.quick ? 'quick' : 'full'], { out, seed: parseCount(opts.seed, '--seed') });
     });
 }
