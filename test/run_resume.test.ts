@@ -137,4 +137,5 @@ test('a NaN loss stops the run naming the step and scalar; the last good checkpo
   assert.deepEqual(listCheckpoints(path.join(dir, 'checkpoints')), [5]);
   assert.equal(path.basename(latestCheckpoint(path.join(dir, 'checkpoints'))!), 'step-000005');
   assert.deepEqual(RunDir.open(dir).readMetrics().map((x) => x.step), [1, 2, 3, 4, 5, 6]);
+  assert.match(fs.readFileSync(path.join(dir, 'report.html'), 'utf8'), /<h2>Curves<\/h2>/, 'a report of the steps before it');
 });

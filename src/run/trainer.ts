@@ -190,6 +190,7 @@ export async function train<B>(opts: TrainOptions<B>): Promise<TrainResult> {
       const scalars = checkScalars('step', await torch.scope(async () => opts.step(await opts.data.next(), step)), step, true);
       const bad = Object.entries(scalars).find(([, v]) => !Number.isFinite(v));
       if (bad) {
+        writeReport(run); // the curves up to the divergence are where its cause shows
         throw new Error(`Training diverged at step ${step}: ${bad[0]} is ${bad[1]}. No checkpoint was written for it; the last good one is `
           + `${lastCheckpoint ? relative(lastCheckpoint) : '(none yet)'}. Try a lower learning rate or check the data.`);
       }
