@@ -7,6 +7,7 @@
 import path from 'node:path';
 import * as torch from '../torch/index.js';
 import { writeImage } from '../io/index.js';
+import { valLoader } from '../methods/seg/data.js';
 import { buildSegNet } from '../methods/seg/networks.js';
 import { sampleGrid } from '../methods/seg/train.js';
 import { loadModuleWeights } from '../run/index.js';
@@ -54,7 +55,12 @@ export async function runDemo(s: DemoSettings, o: { out: string; seed: number })
     loadModuleWeights(r.dir, { [c.eval.model]: net });
     return net;
   });
-  await writeImage(predictions, await sampleGrid(c, nets, 4));
+  const val = valLoader(c);
+  try {
+    await writeImage(predictions, await sampleGrid(c, nets, 4, val));
+  } finally {
+    await val.close();
+  }
 
   const report = path.join(o.out, 'report.html');
   writeFileAtomic(report, renderDemoReport({ dir: o.out, settings: s, seconds: (Date.now() - start) / 1000, data, tunedSource, tuneRun, runs, predictions }));

@@ -5,6 +5,7 @@ import { segConfigSchema, type SegConfig } from './config.js';
 import { buildSegNet } from './networks.js';
 import { predictFiles } from './predict.js';
 import { classPalette, protocolOf } from '../../data/datasets/labels.js';
+import { valLoader } from './data.js';
 import { scoreOnVal, trainSeg } from './train.js';
 
 export const segMethod: Method<typeof segConfigSchema> = {
@@ -23,7 +24,12 @@ export const segMethod: Method<typeof segConfigSchema> = {
   async evaluate(c: SegConfig, o) {
     const net = buildSegNet(c);
     loadModuleWeights(o.checkpoint, { [c.eval.model]: net });
-    return scoreOnVal(c, net, o.data);
+    const val = valLoader(c, o.data);
+    try {
+      return await scoreOnVal(c, net, val);
+    } finally {
+      await val.close();
+    }
   },
   async predict(c: SegConfig, o) {
     const net = buildSegNet(c);

@@ -1,6 +1,7 @@
 // `shiftkit seg train`: the step of step.ts in the run loop (checkpoints, resume, evaluation, samples, report).
 import * as torch from '../../torch/index.js';
 import { classNames, classPalette, protocolOf } from '../../data/datasets/labels.js';
+import type { Batch, DataLoader } from '../../data/loader.js';
 import { ZipLoader } from '../../data/zip.js';
 import { colorizeLabels, makeGrid, overlayLabels, rawFromTensor, type RawImage } from '../../io/index.js';
 import { RunDir, train, type Scalars } from '../../run/index.js';
@@ -11,49 +12,45 @@ import { segBatch, trainLoaders, valLoader } from './data.js';
 import { evaluate, inEvalMode, inferProbs } from './evaluate.js';
 import { createTraining, trainStep } from './step.js';
 
-/** mIoU, pixel accuracy and per-class IoU (as `iou/<class>`) of the evaluated network on the validation split. */
-export async function scoreOnVal(c: SegConfig, model: Layer, root?: string): Promise<Scalars> {
-  const loader = valLoader(c, root);
-  try {
-    const batches = { [Symbol.asyncIterator]: () => iterate(loader) };
-    const matrix = await evaluate(model, batches, classCount(c), { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
-    const s = matrix.scores();
-    const names = classNames(protocolOf(classCount(c)));
-    return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy, ...Object.fromEntries(s.iou.map((v, i) => [`iou/${names[i]}`, v])) };
-  } finally {
-    await loader.close();
-  }
+/** One pass over the validation split from its start: a training run reuses one loader for every evaluation. */
+function fromStart(loader: DataLoader): AsyncIterable<Batch> {
+  loader.loadStateDict({ epoch: 0, batch: 0 });
+  return loader.epoch();
 }
 
-function iterate(loader: ReturnType<typeof valLoader>): AsyncIterator<ReturnType<typeof segBatch>> {
-  const it = loader.epoch()[Symbol.asyncIterator]();
+/** mIoU, pixel accuracy and per-class IoU (as `iou/<class>`) of the evaluated network on the validation loader's split. */
+export async function scoreOnVal(c: SegConfig, model: Layer, val: DataLoader): Promise<Scalars> {
+  const batches = fromStart(val);
+  const segBatches = { [Symbol.asyncIterator]: () => iterate(batches[Symbol.asyncIterator]()) };
+  const matrix = await evaluate(model, segBatches, classCount(c), { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride });
+  const s = matrix.scores();
+  const names = classNames(protocolOf(classCount(c)));
+  return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy, ...Object.fromEntries(s.iou.map((v, i) => [`iou/${names[i]}`, v])) };
+}
+
+function iterate(it: AsyncIterator<Batch>): AsyncIterator<ReturnType<typeof segBatch>> {
   return { next: async () => { const r = await it.next(); return r.done ? r : { done: false, value: segBatch(r.value) }; } };
 }
 
 /** Image | ground truth | one prediction overlay per model, one row per validation image (the first `count`). */
-export async function sampleGrid(c: SegConfig, models: Layer[], count: number): Promise<RawImage> {
-  const loader = valLoader(c);
+export async function sampleGrid(c: SegConfig, models: Layer[], count: number, val: DataLoader): Promise<RawImage> {
   const cells: RawImage[] = [];
   const palette = classPalette(protocolOf(classCount(c)));
   const infer = { mode: c.eval.mode, window: c.eval.window, stride: c.eval.stride };
-  try {
-    for await (const b of loader.epoch()) {
-      const row = torch.scope(() => {
-        const { image, label } = segBatch(b);
-        const first = image.select(0, 0);
-        return [rawFromTensor(first), colorizeLabels(label!.select(0, 0), palette)];
-      });
-      for (const model of models) {
-        await inEvalMode(model, async () => torch.scope(() => {
-          const { image } = segBatch(b);
-          row.push(overlayLabels(image.select(0, 0), inferProbs(model, image, infer).argmax(1).select(0, 0), { palette }));
-        }));
-      }
-      cells.push(...row);
-      if (cells.length >= (2 + models.length) * count) break;
+  for await (const b of fromStart(val)) {
+    const row = torch.scope(() => {
+      const { image, label } = segBatch(b);
+      const first = image.select(0, 0);
+      return [rawFromTensor(first), colorizeLabels(label!.select(0, 0), palette)];
+    });
+    for (const model of models) {
+      await inEvalMode(model, async () => torch.scope(() => {
+        const { image } = segBatch(b);
+        row.push(overlayLabels(image.select(0, 0), inferProbs(model, image, infer).argmax(1).select(0, 0), { palette }));
+      }));
     }
-  } finally {
-    await loader.close();
+    cells.push(...row);
+    if (cells.length >= (2 + models.length) * count) break;
   }
   return makeGrid(cells, { cols: 2 + models.length });
 }
@@ -64,6 +61,7 @@ export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
   const evaluated = c.eval.model === 'teacher' ? tr.teacher : tr.student;
   const { source, target } = trainLoaders(c);
   const data = new ZipLoader({ source, target });
+  const val = valLoader(c);
   try {
     await train({
       run,
@@ -77,8 +75,8 @@ export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
         const s = trainStep(tr, { source: segBatch(b.source), target: segBatch(b.target) }, step - 1);
         return Object.fromEntries(Object.entries(s).filter(([, v]) => !Number.isNaN(v)));
       },
-      evaluate: () => scoreOnVal(c, evaluated),
-      samples: async () => ({ val: await sampleGrid(c, [evaluated], 2) }),
+      evaluate: () => scoreOnVal(c, evaluated, val),
+      samples: async () => ({ val: await sampleGrid(c, [evaluated], 2, val) }),
       logEvery: Math.max(1, Math.min(10, Math.floor(c.eval.every / 2))),
       evalEvery: c.eval.every,
       checkpointEvery: c.checkpoint.every,
@@ -86,7 +84,7 @@ export async function trainSeg(c: SegConfig, o: TrainOptions): Promise<void> {
       itemsPerStep: c.data.batchSize,
     });
   } finally {
-    await data.close();
+    await Promise.all([data.close(), val.close()]);
     run.close();
   }
 }
