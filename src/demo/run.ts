@@ -20,36 +20,48 @@ const DEMO_ARMS: SegArm[] = ['source-only', 'adapted'];
 
 const progressLine = (what: string, done: number, total: number) => process.stderr.write(`\r  ${what}: ${done}/${total}   `);
 
+/** Prints a stage's title, runs it, and prints how long it took. */
+async function stage<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  console.log(`\n${title}`);
+  const t0 = Date.now();
+  const r = await fn();
+  console.log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  return r;
+}
+
 /** Runs the demo with settings `s` (DEMO_SETTINGS.full or .quick) into `out`; returns report.html's path. */
 export async function runDemo(s: DemoSettings, o: { out: string; seed: number }): Promise<string> {
   const start = Date.now();
   const info = torch.buildInfo();
   console.log(`ShiftKit demo into ${o.out}: libtorch ${info.torchVersion}, ${torch.getNumThreads()} threads`);
   const data = path.join(o.out, 'data');
+  const target = path.join(data, 'target');
   const tunedSource = path.join(data, 'tuned');
   const tuneRun = path.join(o.out, 'render-tune');
 
-  console.log(`\n[1/5] synthesising the benchmark: ${s.train}/${s.val} train/val images per domain at ${s.size.join('x')}`);
-  await synthesise(data, s, o.seed, progressLine);
-  process.stderr.write('\n');
-
-  console.log(`\n[2/5] tuning the renderer toward the target images (render tune, up to ${s.tuneSteps} steps)`);
-  const tuned = await tuneRenderer(data, tuneRun, s, o.seed);
-  console.log(`  real-vs-rendered MMD ${tuned.initial.mmd.toFixed(3)} -> ${tuned.best.mmd.toFixed(3)} (best, step ${tuned.best.step})`);
-
-  console.log('\n[3/5] rendering the source training set with the tuned θ');
-  await renderSource(tuned.theta, tunedSource, s, o.seed, progressLine);
-  process.stderr.write('\n');
-
+  await stage(`[1/5] synthesising the benchmark: ${s.train}/${s.val} train/val images per domain at ${s.size.join('x')}`, async () => {
+    await synthesise(data, s, o.seed, progressLine);
+    process.stderr.write('\n');
+  });
+  const tuned = await stage(`[2/5] tuning the renderer toward the target images (render tune, up to ${s.tuneSteps} steps)`, async () => {
+    const r = await tuneRenderer(data, tuneRun, s, o.seed);
+    console.log(`  real-vs-rendered MMD ${r.initial.mmd.toFixed(3)} -> ${r.best.mmd.toFixed(3)} (best, step ${r.best.step})`);
+    return r;
+  });
+  await stage('[3/5] rendering the source training set with the tuned θ', async () => {
+    await renderSource(tuned.theta, tunedSource, s, o.seed, progressLine);
+    process.stderr.write('\n');
+  });
   const runs: DemoRun[] = [];
   for (const [i, arm] of DEMO_ARMS.entries()) {
-    console.log(`\n[${4 + i}/5] training segmentation, ${arm} (${s.segSteps} steps)`);
     const dir = path.join(o.out, `seg-${arm}`);
-    runs.push({ name: arm, dir, scores: await trainSegRun(demoSegConfig(s, { source: tunedSource, target: path.join(data, 'target'), arm, seed: o.seed }), dir) });
+    const scores = await stage(`[${4 + i}/5] training segmentation, ${arm} (${s.segSteps} steps)`,
+      () => trainSegRun(demoSegConfig(s, { source: tunedSource, target, arm, seed: o.seed }), dir));
+    runs.push({ name: arm, dir, scores });
   }
 
   const predictions = path.join(o.out, 'predictions.png');
-  const c = demoSegConfig(s, { source: tunedSource, target: path.join(data, 'target'), arm: 'adapted', seed: o.seed });
+  const c = demoSegConfig(s, { source: tunedSource, target, arm: 'adapted', seed: o.seed });
   const nets = runs.map((r) => {
     const net = buildSegNet(c);
     loadModuleWeights(r.dir, { [c.eval.model]: net });
