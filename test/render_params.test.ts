@@ -102,6 +102,24 @@ test('θ files: save writes JSON with names, values, bounds and units; load read
   }
 });
 
+test('θ at a bound (float32 rounds 0.1 up) is saved within it and loads back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'render-params-'));
+  try {
+    const p = RenderParams.defaults('street');
+    p.set('fog.density', 0.1);
+    p.set('ambient.color', [1, 0.5, 0]);
+    assert.equal(p.get('fog.density'), 0.1);
+    const file = path.join(dir, 'theta.json');
+    p.save(file);
+    const q = await RenderParams.load(file);
+    assert.equal(q.get('fog.density'), 0.1);
+    assert.deepEqual((q.get('ambient.color') as number[]).map((v) => Math.round(v * 1e6) / 1e6), [1, 0.5, 0]);
+    p.dispose(); q.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad θ files: clear errors naming the file and the entry', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'render-params-'));
   try {

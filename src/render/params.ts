@@ -175,10 +175,14 @@ export class RenderParams {
     return x.add(x.exp().sub(x).mul(isLogT)).maximum(vec(per((s) => s.min))).minimum(vec(per((s) => s.max)));
   }
 
-  /** An entry's current value as JavaScript numbers. */
+  /**
+   * An entry's current value as JavaScript numbers, within its bounds (a float32 value at a bound can round past
+   * it, e.g. 0.1f > 0.1, which a saved file could then not be loaded with).
+   */
   get(name: string): ParamValue {
-    const v = Array.from(torch.noGrad(() => this.value(name).to('float64')).toTypedArray() as Float64Array);
-    return this.spec(name).shape.length === 0 ? v[0] : v;
+    const s = this.spec(name);
+    const v = Array.from(torch.noGrad(() => this.value(name).to('float64')).toTypedArray() as Float64Array, (x) => Math.min(Math.max(x, s.min), s.max));
+    return s.shape.length === 0 ? v[0] : v;
   }
 
   /** Sets an entry's value (natural units) in place, keeping its leaf tensor. */
