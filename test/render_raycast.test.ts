@@ -8,32 +8,37 @@ import * as torch from '../src/torch/index.js';
 import type { Tensor } from '../src/torch/index.js';
 import { castCameraRays, castShadowRays, type ShadowSurface } from '../src/render/raycast.js';
 import { lightFrame } from '../src/render/shadow_culling.js';
+import { cameraRayAxes, tileGrid } from '../src/render/tiles.js';
 import type { Vec3 } from '../src/render/math.js';
 
 const PLANE = 0, BOX = 1, QUADRIC = 2, CYLINDER = 3;
 
+interface Prim { kernel: number; geo: number[]; outline: number[] }
+
 /**
- * A geometry row for the unit shape scaled by `size` along the local axes, whose local axes are the camera-frame
- * unit vectors `axes` (rows), centred at `c`: M = diag(1 / size) axes, o = -M c.
+ * The unit shape of `kernel` scaled by `size` along the local axes, which are the camera-frame unit vectors `axes`
+ * (rows), centred at `c`: geometry M = diag(1 / size) axes, o = -M c; outline A = axes^T diag(size), c, extent.
  */
-function row(c: Vec3, size: Vec3, axes: [Vec3, Vec3, Vec3] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]): number[] {
+function shape(kernel: number, c: Vec3, size: Vec3, axes: [Vec3, Vec3, Vec3] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]): Prim {
   const M = axes.flatMap((a, r) => a.map((v) => v / size[r]));
   const o = [0, 1, 2].map((r) => -(M[3 * r] * c[0] + M[3 * r + 1] * c[1] + M[3 * r + 2] * c[2]));
-  return [...M, ...o];
+  const A = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => axes[j][i] * size[j]));
+  return { kernel, geo: [...M, ...o], outline: [...A, ...c, 1, 1, kernel === PLANE ? 0 : 1] };
 }
 
-interface Prim { kernel: number; geo: number[] }
 const prims = (list: Prim[], dtype: torch.DType = 'float64') => ({
   geometry: torch.tensor(Float64Array.from(list.flatMap((p) => p.geo)), { shape: [list.length, 12], dtype }),
   kernels: torch.tensor(Int32Array.from(list, (p) => p.kernel)),
+  scene: torch.tensor(new Int32Array(list.length)),
+  outline: torch.tensor(Float64Array.from(list.flatMap((p) => p.outline)), { shape: [list.length, 15] }),
 });
 
-// One tile of 4 x 2 rays (x, y, 1); every primitive is tested against it.
-const X = [-0.3, -0.05, 0.1, 0.45], Y = [-0.2, 0.15];
+// One image of 4 x 2 pixels, one tile: rays (x, y, 1) with x = (u - cx) / fx, y = (v - cy) / fy.
+const K = { fx: 4, fy: 4, cx: 1.2, cy: 0.8 };
+const grid = tileGrid(4, 2, 4, 2);
+const X = [0, 1, 2, 3].map((u) => (u - K.cx) / K.fx), Y = [0, 1].map((v) => (v - K.cy) / K.fy);
 function cast(list: Prim[], near = 0.05, dtype: torch.DType = 'float64') {
-  const jobs = torch.tensor(Int32Array.from(list.flatMap((_, i) => [0, i])), { shape: [list.length, 2] });
-  const rays = { x: torch.tensor(Float64Array.from(X), { shape: [1, 4], dtype }), y: torch.tensor(Float64Array.from(Y), { shape: [1, 2], dtype }) };
-  const r = castCameraRays(prims(list, dtype), jobs, rays, near);
+  const r = castCameraRays(prims(list, dtype), [K], grid, cameraRayAxes(grid, [K], dtype), near);
   return { depth: [...r.depth.toTypedArray()].map(Number), hit: [...r.hit.toTypedArray()].map(Number), prim: [...r.prim.toTypedArray()].map(Number) };
 }
 
@@ -63,9 +68,9 @@ function ellipsoidT(x: number, y: number, c: Vec3, s: Vec3): number | null {
 test('camera rays: sphere and ellipsoid depths are the nearest roots of the quadric', () => {
   torch.scope(() => {
     const c: Vec3 = [0.3, -0.2, 4];
-    expectRays(cast([{ kernel: QUADRIC, geo: row(c, [1.2, 1.2, 1.2]) }]), (x, y) => ellipsoidT(x, y, c, [1.2, 1.2, 1.2]), 0);
+    expectRays(cast([shape(QUADRIC, c, [1.2, 1.2, 1.2])]), (x, y) => ellipsoidT(x, y, c, [1.2, 1.2, 1.2]), 0);
     const e: Vec3 = [-0.1, 0, 3], s: Vec3 = [0.8, 0.8, 0.5];
-    const got = cast([{ kernel: QUADRIC, geo: row(e, s) }]);
+    const got = cast([shape(QUADRIC, e, s)]);
     expectRays(got, (x, y) => ellipsoidT(x, y, e, s), 0);
     assert.ok(got.hit.includes(0) && got.hit.includes(1), 'the ellipsoid covers some rays and not others');
   });
@@ -74,27 +79,27 @@ test('camera rays: sphere and ellipsoid depths are the nearest roots of the quad
 test('camera rays: a box front face, a cylinder side and a plane square', () => {
   torch.scope(() => {
     // Box [-1.2, 1.2] x [-0.9, 0.9] x [5, 7]: a ray (x, y, 1) is inside it only if it enters through the front face.
-    expectRays(cast([{ kernel: BOX, geo: row([0, 0, 6], [1.2, 0.9, 1]) }]),
+    expectRays(cast([shape(BOX, [0, 0, 6], [1.2, 0.9, 1])]),
       (x, y) => (Math.abs(5 * x) <= 1.2 && Math.abs(5 * y) <= 0.9 ? 5 : null), 0);
     // Upright cylinder (axis = camera y) of radius 0.6 and half height 1 at z = 4: the side x^2 + (z - 4)^2 = 0.36
     // (no ray here reaches a cap inside the radius).
     const upright: [Vec3, Vec3, Vec3] = [[1, 0, 0], [0, 0, 1], [0, 1, 0]];
-    expectRays(cast([{ kernel: CYLINDER, geo: row([0, 0, 4], [0.6, 0.6, 1], upright) }]), (x, y) => {
+    expectRays(cast([shape(CYLINDER, [0, 0, 4], [0.6, 0.6, 1], upright)]), (x, y) => {
       const a = x * x + 1, b = 4, disc = b * b - a * (16 - 0.36);
       if (disc < 0) return null;
       const t = (b - Math.sqrt(disc)) / a;
       return Math.abs(t * y) <= 1 ? t : null;
     }, 0);
     // The square |x|, |y| <= 1.6 in the plane z = 5, seen face on.
-    expectRays(cast([{ kernel: PLANE, geo: row([0, 0, 5], [1.6, 1.6, 1]) }]),
+    expectRays(cast([shape(PLANE, [0, 0, 5], [1.6, 1.6, 1])]),
       (x, y) => (Math.abs(5 * x) <= 1.6 && Math.abs(5 * y) <= 1.6 ? 5 : null), 0);
   });
 });
 
 test('camera rays: the nearest of several primitives wins, a tie goes to the larger index, hits nearer than near do not count', () => {
   torch.scope(() => {
-    const wall = { kernel: PLANE, geo: row([0, 0, 9], [20, 20, 1]) };
-    const ball = { kernel: QUADRIC, geo: row([0, 0, 4], [1, 1, 1]) };
+    const wall = shape(PLANE, [0, 0, 9], [20, 20, 1]);
+    const ball = shape(QUADRIC, [0, 0, 4], [1, 1, 1]);
     const got = cast([ball, wall]);
     Y.forEach((y, i) => X.forEach((x, j) => {
       const t = ellipsoidT(x, y, [0, 0, 4], [1, 1, 1]);
@@ -105,23 +110,23 @@ test('camera rays: the nearest of several primitives wins, a tie goes to the lar
     assert.deepEqual(cast([wall, wall, wall]).prim, Array(8).fill(2));
     // The camera inside a sphere: its surface is ahead but the entry point is behind, so nothing is hit; a plane
     // nearer than `near` is not hit either.
-    assert.deepEqual(cast([{ kernel: QUADRIC, geo: row([0, 0, 0.5], [2, 2, 2]) }]).hit, Array(8).fill(0));
-    assert.deepEqual(cast([{ kernel: PLANE, geo: row([0, 0, 0.04], [5, 5, 1]) }]).hit, Array(8).fill(0));
-    assert.deepEqual(cast([{ kernel: PLANE, geo: row([0, 0, 0.06], [5, 5, 1]) }]).hit, Array(8).fill(1));
+    assert.deepEqual(cast([shape(QUADRIC, [0, 0, 0.5], [2, 2, 2])]).hit, Array(8).fill(0));
+    assert.deepEqual(cast([shape(PLANE, [0, 0, 0.04], [5, 5, 1])]).hit, Array(8).fill(0));
+    assert.deepEqual(cast([shape(PLANE, [0, 0, 0.06], [5, 5, 1])]).hit, Array(8).fill(1));
   });
 });
 
 test('camera rays in float32 agree with the closed form to float precision', () => {
   torch.scope(() => {
     const c: Vec3 = [0.3, -0.2, 4];
-    expectRays(cast([{ kernel: QUADRIC, geo: row(c, [1.2, 1.2, 1.2]) }], 0.05, 'float32'), (x, y) => ellipsoidT(x, y, c, [1.2, 1.2, 1.2]), 0, 1e-5);
+    expectRays(cast([shape(QUADRIC, c, [1.2, 1.2, 1.2])], 0.05, 'float32'), (x, y) => ellipsoidT(x, y, c, [1.2, 1.2, 1.2]), 0, 1e-5);
   });
 });
 
 // Shadow scene (camera frame, y down): a ground square at y = 1 (primitive 0) and a ball of radius 0.5 at
 // (0, -1, 5) (primitive 1). Block 0 holds four ground points; block 1 four points on top of the ball.
-const ground = { kernel: PLANE, geo: row([0, 1, 5], [10, 10, 1], [[1, 0, 0], [0, 0, 1], [0, 1, 0]]) };
-const ball = { kernel: QUADRIC, geo: row([0, -1, 5], [0.5, 0.5, 0.5]) };
+const ground = shape(PLANE, [0, 1, 5], [10, 10, 1], [[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+const ball = shape(QUADRIC, [0, -1, 5], [0.5, 0.5, 0.5]);
 const up: Vec3 = [0, -1, 0];
 const points: { p: Vec3; n: Vec3; prim: number; hit: number }[] = [
   { p: [0, 1, 5], n: up, prim: 0, hit: 1 }, // under the ball
@@ -201,18 +206,19 @@ test('shadow rays: the same answers in float32', () => {
 test('bad arguments are JS Errors naming the argument, never a crash', () => {
   torch.scope(() => {
     const good = prims([ball]);
-    const jobs = torch.tensor(Int32Array.from([0, 0]), { shape: [1, 2] });
-    const rays = { x: torch.zeros([1, 4], { dtype: 'float64' }), y: torch.zeros([1, 2], { dtype: 'float64' }) };
-    assert.throws(() => castCameraRays({ ...good, geometry: good.geometry.to('int32') }, jobs, rays, 0.05), /geometry must be float32 or float64/);
-    assert.throws(() => castCameraRays({ ...good, geometry: good.geometry.narrow(1, 0, 9) }, jobs, rays, 0.05), /geometry must have shape \[\*, 12\]/);
-    assert.throws(() => castCameraRays({ ...good, kernels: good.kernels.to('int64') }, jobs, rays, 0.05), /kernels must be int32/);
-    assert.throws(() => castCameraRays(good, jobs.view(2), rays, 0.05), /jobs must have shape/);
-    assert.throws(() => castCameraRays(good, jobs, { ...rays, y: rays.y.to('float32') }, 0.05), /y must be float64/);
-    assert.throws(() => castCameraRays(good, jobs, rays, NaN), /near must be a finite number/);
+    const rays = cameraRayAxes(grid, [K], 'float64');
+    const camera = (p: Partial<typeof good>, r = rays, near = 0.05) => castCameraRays({ ...good, ...p }, [K], grid, r, near);
+    assert.throws(() => camera({ geometry: good.geometry.to('int32') }), /geometry must be float32 or float64/);
+    assert.throws(() => camera({ geometry: good.geometry.narrow(1, 0, 9) }), /geometry must have shape \[\*, 12\]/);
+    assert.throws(() => camera({ kernels: good.kernels.to('int64') }), /kernels must be int32/);
+    assert.throws(() => camera({ outline: good.outline.to('float32') }), /outline must be float64/);
+    assert.throws(() => camera({ scene: torch.tensor(new Int32Array(2)) }), /scene must have shape \[1\]/);
+    assert.throws(() => camera({}, { ...rays, y: rays.y.to('float32') }), /y must be float64/);
+    assert.throws(() => camera({}, { ...rays, x: rays.x.narrow(1, 0, 3) }), /x must have shape \[1, 4\]/);
+    assert.throws(() => camera({}, rays, NaN), /near must be a finite number/);
     // Indices out of range are caught in the addon.
-    assert.throws(() => castCameraRays(good, torch.tensor(Int32Array.from([0, 5]), { shape: [1, 2] }), rays, 0.05), /jobs: entry 0 is out of range/);
-    assert.throws(() => castCameraRays(good, torch.tensor(Int32Array.from([3, 0]), { shape: [1, 2] }), rays, 0.05), /out of range/);
-    assert.throws(() => castCameraRays({ ...good, kernels: torch.tensor(Int32Array.from([7])) }, jobs, rays, 0.05), /unknown kernel 7/);
+    assert.throws(() => camera({ scene: torch.tensor(Int32Array.from([1])) }), /scene: entry 0 is out of range/);
+    assert.throws(() => camera({ kernels: torch.tensor(Int32Array.from([7])) }), /unknown kernel 7/);
 
     const p = shadowPrims([ground, ball], sizes);
     const light = directional(up);

@@ -1,5 +1,5 @@
 // Closest-hit ray casting of the renderer's analytic primitives on the CPU (src/render/raycast.ts): camera rays
-// per screen tile against the primitives culled to that tile, and shadow rays per block of rays against the shadow
+// per screen tile against the primitives culled to that tile (tile_culling.h), and shadow rays per block of rays against the shadow
 // casters that the block's culling keeps. Visibility is not differentiated, so this is plain arithmetic.
 //
 // The arithmetic is the tensor formulas it replaced, operation by operation and in the render dtype (float32 or
@@ -16,6 +16,7 @@
 #include "bindings.h"
 #include "guard.h"
 #include "handle.h"
+#include "tile_culling.h"
 
 namespace shiftkit {
 namespace {
@@ -117,7 +118,7 @@ template <typename T> RAY_INLINE T intersect(int32_t kernel, const T* o, const T
 template <typename T> struct CameraArgs {
   const T* geometry;
   const int32_t* kernels;
-  std::vector<int64_t> start;  // tile -> its first entry in prims (counting sort of the jobs)
+  std::vector<int64_t> start;  // the primitives each tile tests (tile_culling.h)
   std::vector<int32_t> prims;
   const T* x;  // [tiles, W]: camera rays are (x, y, 1), x by tile column and y by tile row
   const T* y;  // [tiles, H]
@@ -337,44 +338,47 @@ void expect(const at::Tensor& t, c10::ScalarType dtype, at::IntArrayRef shape, c
               t.scalar_type(), " ", t.sizes());
 }
 
-// raycastCamera(geometry [P, 12], kernels int32 [P], jobs int32 [J, 2] (tile, primitive), x [tiles, W],
-// y [tiles, H], near) -> [depth, hit, prim int64 (-1 on misses)], each [tiles, H * W]
+// raycastCamera(geometry [P, 12], kernels int32 [P], outline float64 [P, 15], scene int32 [P], K float64 [B, 4],
+// x [B * tiles, tileW], y [B * tiles, tileH], [width, height], near) -> [depth, hit, prim int64 (-1 on misses)], each
+// [B * tiles, tileH * tileW]. outline and K are tile_culling.h's.
 Napi::Value RaycastCamera(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* op = "raycastCamera";
-  const at::Tensor &geometry = tensorArg(info, 0, op), &kernels = tensorArg(info, 1, op), &jobs = tensorArg(info, 2, op);
-  const at::Tensor &x = tensorArg(info, 3, op), &y = tensorArg(info, 4, op);
-  if (!info[5].IsNumber()) throw Napi::TypeError::New(env, "raycastCamera: near must be a number");
-  const double near = info[5].As<Napi::Number>().DoubleValue();
+  const at::Tensor &geometry = tensorArg(info, 0, op), &kernels = tensorArg(info, 1, op), &outline = tensorArg(info, 2, op);
+  const at::Tensor &scene = tensorArg(info, 3, op), &K = tensorArg(info, 4, op), &x = tensorArg(info, 5, op), &y = tensorArg(info, 6, op);
+  if (!info[7].IsArray() || info[7].As<Napi::Array>().Length() != 2 || !info[8].IsNumber()) {
+    throw Napi::TypeError::New(env, "raycastCamera: expected the image size [width, height] and near");
+  }
+  const int64_t width = info[7].As<Napi::Array>().Get(0u).As<Napi::Number>().Int64Value();
+  const int64_t height = info[7].As<Napi::Array>().Get(1u).As<Napi::Number>().Int64Value();
+  const double near = info[8].As<Napi::Number>().DoubleValue();
   return guarded(env, op, [&] {
     const auto dtype = geometry.scalar_type();
     TORCH_CHECK(dtype == at::kFloat || dtype == at::kDouble, "geometry must be float32 or float64");
-    TORCH_CHECK(geometry.dim() == 2 && x.dim() == 2 && y.dim() == 2 && jobs.dim() == 2, "bad tensor ranks");
-    const int64_t P = geometry.size(0), tiles = x.size(0), W = x.size(1), H = y.size(1), J = jobs.size(0);
+    TORCH_CHECK(geometry.dim() == 2 && K.dim() == 2 && x.dim() == 2 && y.dim() == 2, "bad tensor ranks");
+    const int64_t P = geometry.size(0), B = K.size(0), W = x.size(1), H = y.size(1);
+    TORCH_CHECK(width > 0 && height > 0 && W > 0 && H > 0 && B > 0, "bad image or tile size");
+    const TileLayout g{width, height, W, H, (width + W - 1) / W, (height + H - 1) / H};
+    const int64_t tiles = B * g.tilesX * g.tilesY;
     expect(geometry, dtype, {P, kGeoWidth}, "geometry");
     expect(kernels, at::kInt, {P}, "kernels");
-    expect(jobs, at::kInt, {J, 2}, "jobs");
+    expect(outline, at::kDouble, {P, 15}, "outline");
+    expect(scene, at::kInt, {P}, "scene");
+    expect(K, at::kDouble, {B, 4}, "K");
     expect(x, dtype, {tiles, W}, "x");
     expect(y, dtype, {tiles, H}, "y");
-    const int32_t* kern = kernels.data_ptr<int32_t>();
-    for (int64_t p = 0; p < P; p++) TORCH_CHECK(kern[p] >= 0 && kern[p] <= kCylinder, "kernels: unknown kernel ", kern[p]);
-    const int32_t* job = jobs.data_ptr<int32_t>();
-    std::vector<int64_t> start(tiles + 1, 0);
-    for (int64_t j = 0; j < J; j++) {
-      TORCH_CHECK(job[2 * j] >= 0 && job[2 * j] < tiles && job[2 * j + 1] >= 0 && job[2 * j + 1] < P, "jobs: entry ", j,
-                  " is out of range");
-      start[job[2 * j] + 1]++;
+    const int32_t *kern = kernels.data_ptr<int32_t>(), *sc = scene.data_ptr<int32_t>();
+    for (int64_t p = 0; p < P; p++) {
+      TORCH_CHECK(kern[p] >= 0 && kern[p] <= kCylinder, "kernels: unknown kernel ", kern[p]);
+      TORCH_CHECK(sc[p] >= 0 && sc[p] < B, "scene: entry ", p, " is out of range");
     }
-    for (int64_t t = 0; t < tiles; t++) start[t + 1] += start[t];
-    std::vector<int32_t> prims(J);
-    std::vector<int64_t> fill(start.begin(), start.end() - 1);
-    for (int64_t j = 0; j < J; j++) prims[fill[job[2 * j]]++] = job[2 * j + 1];
     at::Tensor depth = at::empty({tiles, W * H}, geometry.options());
     at::Tensor hit = at::empty({tiles, W * H}, geometry.options());
     at::Tensor prim = at::empty({tiles, W * H}, geometry.options().dtype(at::kLong));
     AT_DISPATCH_FLOATING_TYPES(dtype, "raycastCamera", [&] {
-      CameraArgs<scalar_t> a{geometry.data_ptr<scalar_t>(), kern, std::move(start), std::move(prims),
-                             x.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), tiles, W, H, static_cast<scalar_t>(near)};
+      CameraArgs<scalar_t> a{geometry.data_ptr<scalar_t>(), kern, {}, {}, x.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(),
+                             tiles, W, H, static_cast<scalar_t>(near)};
+      cullTiles(outline.data_ptr<double>(), sc, P, K.data_ptr<double>(), B, g, near, a.start, a.prims);
       castCamera(a, depth.data_ptr<scalar_t>(), hit.data_ptr<scalar_t>(), prim.data_ptr<int64_t>());
     });
     Napi::Array out = Napi::Array::New(env, 3);

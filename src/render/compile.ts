@@ -2,7 +2,7 @@
 // JavaScript) and the ray caster and shader (as tensors, gathered by primitive index) read.
 import * as torch from '../torch/index.js';
 import type { DType, Tensor } from '../torch/index.js';
-import { matMul, matVec, norm, transpose, type Mat3, type Vec3 } from './math.js';
+import { matMul, matVec, transpose, type Mat3, type Vec3 } from './math.js';
 import { MAX_CAPS, type Primitive, type PrimitiveKind, type Scene } from './primitives.js';
 import { hash32 } from './random.js';
 
@@ -29,8 +29,6 @@ export interface CompiledPrimitive {
   /** Scaled local -> camera rotation-and-scale (M's inverse). */
   A: Mat3;
   centre: Vec3;
-  /** Bounding-sphere radius. */
-  radius: number;
   /** Local-frame half-extents of the bounding box (a plane's thickness is 0), and the primitive's size. */
   extent: Vec3;
   size: Vec3;
@@ -44,9 +42,14 @@ export interface CompiledScenes {
   /** Per primitive rows: GEO and ATTR columns. */
   geometry: Tensor;
   attrs: Tensor;
-  /** Per row: the kernel index, int32 [P], and the half-extents [P, 3] (the ray caster's inputs, raycast.ts). */
+  /**
+   * The ray caster's inputs (raycast.ts), per row: the kernel index, int32 [P]; the half-extents [P, 3]; the scene,
+   * int32 [P]; and for the tile culling, float64 [P, 15]: A (row-major), the centre and the bounding box's extent.
+   */
   kernels: Tensor;
   size: Tensor;
+  scene: Tensor;
+  outline: Tensor;
   /** Per scene, the global indices of primitives that cast shadows, padded with -1: int32 [B, maxCasters]. */
   casters: Tensor;
   hasCaps: boolean;
@@ -82,8 +85,7 @@ function compilePrimitive(scene: Scene, index: number, p: Primitive, sceneIndex:
     attr.set(cap ? [...cap.axis, cap.cosMin, cap.material, cap.classId, ...(cap.tint ?? [1, 1, 1])] : [0, 0, 1, 2, 0, 0, 1, 1, 1],
       a + ATTR.caps + ATTR.capWidth * k);
   }
-  const radius = norm([s[0] * extent[0], s[1] * extent[1], s[2] * extent[2]]);
-  return { scene: sceneIndex, kernel: kernelOf[p.kind], M, A, centre, radius, extent, size: s, castsShadow: p.castsShadow ?? true };
+  return { scene: sceneIndex, kernel: kernelOf[p.kind], M, A, centre, extent, size: s, castsShadow: p.castsShadow ?? true };
 }
 
 export function compileScenes(scenes: Scene[], dtype: DType): CompiledScenes {
@@ -103,11 +105,15 @@ export function compileScenes(scenes: Scene[], dtype: DType): CompiledScenes {
   const casters = new Int32Array(scenes.length * width).fill(-1);
   perScene.forEach((l, b) => casters.set(l, b * width));
   const attrs = torch.tensor(attr, { shape: [rows, ATTR.width], dtype });
+  const outline = new Float64Array(rows * 15);
+  prims.forEach((p, i) => outline.set([...p.A, ...p.centre, ...p.extent], 15 * i));
   return {
     prims, offsets, attrs,
     geometry: torch.tensor(geo, { shape: [rows, GEO.width], dtype }),
     // The padding row of a batch without primitives is never tested.
     kernels: torch.tensor(Int32Array.from({ length: rows }, (_, i) => prims[i]?.kernel ?? 0)),
+    scene: torch.tensor(Int32Array.from({ length: rows }, (_, i) => prims[i]?.scene ?? 0)),
+    outline: torch.tensor(outline, { shape: [rows, 15] }),
     size: attrs.narrow(1, ATTR.size, 3).contiguous(),
     casters: torch.tensor(casters, { shape: [scenes.length, width] }),
     hasCaps: scenes.some((sc) => sc.primitives.some((p) => (p.caps?.length ?? 0) > 0)),

@@ -7,7 +7,6 @@ import type { DType, Tensor } from '../torch/index.js';
 import type { Intrinsics } from './camera.js';
 import type { Vec3 } from './math.js';
 import { ATTR, GEO, type CompiledScenes } from './compile.js';
-import { cameraJobs } from './camera_culling.js';
 import { shadowLight, type LightGeometry } from './shadow_culling.js';
 import { MAX_CAPS } from './primitives.js';
 import { castCameraRays, castShadowRays } from './raycast.js';
@@ -78,7 +77,7 @@ export function visibility(c: CompiledScenes, Ks: Intrinsics[], g: TileGrid, o: 
   return torch.scope(() => torch.noGrad(() => {
     const B = Ks.length, NB = B * g.tiles, S = g.raysPerTile;
     const axes = cameraRayAxes(g, Ks, dtype);
-    const { depth: t, hit, prim } = castCameraRays(c, cameraJobs(c, Ks, g, o.near), axes, o.near);
+    const { depth: t, hit, prim } = castCameraRays(c, Ks, g, axes, o.near);
     const [dx, dy] = cameraRays(g, axes);
     const position: V3 = [dx.mul(t), dy.mul(t), t];
     // Inner scopes keep few temporaries alive at a time: held in bulk, they would make V8 collect garbage over

@@ -1,13 +1,17 @@
 // Closest-hit ray casting against the compiled analytic primitives, by the addon's CPU kernel
 // (native/src/raycast.cc): camera rays per screen tile, shadow rays per block of rays. Visibility is discrete
 // and is not differentiated. This file checks the arguments (the kernel only guards memory safety).
+import * as torch from '../torch/index.js';
 import { native, type Handle } from '../torch/native.js';
 import { Tensor, type DType } from '../torch/index.js';
+import type { Intrinsics } from './camera.js';
+import type { TileGrid } from './tiles.js';
 
 type V3 = [Tensor, Tensor, Tensor];
 
 interface RaycastAddon {
-  raycastCamera(geometry: Handle, kernels: Handle, jobs: Handle, x: Handle, y: Handle, near: number): [Handle, Handle, Handle];
+  raycastCamera(geometry: Handle, kernels: Handle, outline: Handle, scene: Handle, K: Handle, x: Handle, y: Handle,
+    size: [number, number], near: number): [Handle, Handle, Handle];
   raycastShadows(geometry: Handle, kernels: Handle, size: Handle, casters: Handle, surface: Handle[], prim: Handle, block: number,
     light: Handle, frames: Handle | null, boxes: Handle | null): Handle;
 }
@@ -21,6 +25,11 @@ export const MISS = 1e30;
  * kernel of each row, int32 [P] (KERNELS order).
  */
 export interface RayPrimitives { geometry: Tensor; kernels: Tensor }
+/**
+ * Camera rays also read, for the tile culling, each row's scene (int32 [P]) and bounding box in the camera frame
+ * (float64 [P, 15]: A row-major, whose columns are the half-axes; the centre; the local half-extents).
+ */
+export interface CameraPrimitives extends RayPrimitives { scene: Tensor; outline: Tensor }
 /** Shadow rays also read each row's half-extents [P, 3] and each scene's casters, int32 [B, C] padded with -1. */
 export interface ShadowPrimitives extends RayPrimitives { size: Tensor; casters: Tensor }
 
@@ -75,20 +84,24 @@ const onCpu = (t: Tensor): Tensor => (t.device === 'cpu' ? t : t.cpu()).contiguo
 const back = (t: Tensor, device: string): Tensor => (device === 'cpu' ? t : t.to({ device }));
 
 /**
- * Camera rays in blocks (screen tiles): ray (i, j) of block b is (x[b, j], y[b, i], 1) from the camera centre,
- * x [blocks, W] and y [blocks, H]; `jobs` int32 [J, 2] lists the (block, primitive) pairs to test. Hits nearer
- * than `near` do not count.
+ * Camera rays of B images of `grid`'s size, tile by tile: ray (i, j) of tile b is (x[b, j], y[b, i], 1) from the
+ * camera centre (x [B * tiles, tileW], y [B * tiles, tileH], tiles.ts). Each primitive is tested in the tiles its
+ * projected bounding box covers (intrinsics per scene); hits nearer than `near` do not count.
  */
-export function castCameraRays(p: RayPrimitives, jobs: Tensor, rays: { x: Tensor; y: Tensor }, near: number): CameraHits {
+export function castCameraRays(p: CameraPrimitives, Ks: Intrinsics[], grid: TileGrid, rays: { x: Tensor; y: Tensor }, near: number): CameraHits {
   const op = 'castCameraRays';
-  const [dtype] = checkPrimitives(op, p);
-  check(op, 'jobs', jobs, 'int32', [null, 2]);
-  check(op, 'x', rays.x, dtype, [null, null]);
-  check(op, 'y', rays.y, dtype, [rays.x.shape[0], null]);
+  const [dtype, P] = checkPrimitives(op, p);
+  check(op, 'scene', p.scene, 'int32', [P]);
+  check(op, 'outline', p.outline, 'float64', [P, 15]);
+  const tiles = Ks.length * grid.tiles;
+  check(op, 'x', rays.x, dtype, [tiles, grid.tileW]);
+  check(op, 'y', rays.y, dtype, [tiles, grid.tileH]);
   if (!Number.isFinite(near)) throw new Error(`${op}: near must be a finite number, got ${near}`);
+  const K = torch.tensor(Float64Array.from(Ks.flatMap((k) => [k.fx, k.fy, k.cx, k.cy])), { shape: [Ks.length, 4] });
   const device = rays.x.device;
-  const [depth, hit, prim] = addon.raycastCamera(onCpu(p.geometry).handle, onCpu(p.kernels).handle, onCpu(jobs).handle,
-    onCpu(rays.x).handle, onCpu(rays.y).handle, near).map((h) => back(new Tensor(h), device));
+  const [depth, hit, prim] = addon.raycastCamera(onCpu(p.geometry).handle, onCpu(p.kernels).handle, onCpu(p.outline).handle,
+    onCpu(p.scene).handle, K.handle, onCpu(rays.x).handle, onCpu(rays.y).handle, [grid.width, grid.height], near)
+    .map((h) => back(new Tensor(h), device));
   return { depth, hit, prim };
 }
 
