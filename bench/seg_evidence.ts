@@ -10,8 +10,8 @@
 // seeds, the share of the source-to-oracle gap closed) and writes <out>/results.json.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_SETTINGS, demoSegConfig, type SegArm } from '../src/demo/settings.js';
-import { finalScores, renderSource, synthesise, trainSegRun, tuneRenderer } from '../src/demo/stages.js';
+import { DEMO_SETTINGS, demoSegConfig, slug, type SourcedArm } from '../src/demo/settings.js';
+import { benchmarkRoots, renderSource, synthesise, trainSegRun, tuneRenderer } from '../src/demo/stages.js';
 import { TUNE_FILES } from '../src/methods/render/tune.js';
 import type { MetricRecord } from '../src/run/index.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
@@ -21,8 +21,7 @@ const arg = (name: string, dflt: string): string => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 
-interface Arm { name: string; seg: SegArm; source: 'initial' | 'tuned' }
-const ARMS: Arm[] = [
+const ARMS: SourcedArm[] = [
   { name: 'source-only', seg: 'source-only', source: 'initial' },
   { name: 'adapted', seg: 'adapted', source: 'initial' },
   { name: 'target oracle', seg: 'target oracle', source: 'initial' },
@@ -32,7 +31,6 @@ const ARMS: Arm[] = [
   { name: 'adapted, no style transfer', seg: 'adapted, no style transfer', source: 'initial' },
   { name: 'adapted, fixed λ', seg: 'adapted, fixed λ', source: 'initial' },
 ];
-const slug = (s: string) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 
 const OUT = arg('out', 'bench/out/seg_evidence');
 const SEEDS = arg('seeds', '0,1,2').split(',').map(Number);
@@ -41,25 +39,24 @@ const S = DEMO_SETTINGS[process.argv.includes('--quick') ? 'quick' : 'full'];
 
 const data = path.join(OUT, 'data');
 const tuneRun = path.join(OUT, 'render-tune');
-const tunedSource = path.join(data, 'tuned');
+const roots = benchmarkRoots(data);
 const done = (file: string) => fs.existsSync(file);
 
 // Shared stages; a marker file says each finished (another process may be writing them: run one first alone).
 if (!done(path.join(data, 'benchmark.json'))) await synthesise(data, S, 0);
 if (!done(path.join(tuneRun, TUNE_FILES.result))) await tuneRenderer(data, tuneRun, S, 0);
-if (!done(path.join(tunedSource, '.complete'))) {
-  await renderSource(path.join(tuneRun, TUNE_FILES.best), tunedSource, S, 0);
-  fs.writeFileSync(path.join(tunedSource, '.complete'), '');
+if (!done(path.join(roots.tuned, '.complete'))) {
+  await renderSource(path.join(tuneRun, TUNE_FILES.best), roots.tuned, S, 0);
+  fs.writeFileSync(path.join(roots.tuned, '.complete'), '');
 }
 
-const runDir = (a: Arm, seed: number) => path.join(OUT, 'runs', slug(a.name), `seed-${seed}`);
+const runDir = (a: SourcedArm, seed: number) => path.join(OUT, 'runs', slug(a.name), `seed-${seed}`);
 for (const a of ARMS.filter((x) => SELECTED.includes(slug(x.name)))) {
   for (const seed of SEEDS) {
     const dir = runDir(a, seed);
     if (done(path.join(dir, 'final.json'))) continue;
     fs.rmSync(dir, { recursive: true, force: true });
-    const source = a.source === 'tuned' ? tunedSource : path.join(data, 'source');
-    const scores = await trainSegRun(demoSegConfig(S, { source, target: path.join(data, 'target'), arm: a.seg, seed }), dir);
+    const scores = await trainSegRun(demoSegConfig(S, { source: roots[a.source], target: roots.target, arm: a.seg, seed }), dir);
     writeFileAtomic(path.join(dir, 'final.json'), JSON.stringify(scores));
     console.log(`${a.name}, seed ${seed}: target mIoU ${(100 * (scores.mIoU as number)).toFixed(2)}`);
   }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDemo } from '../src/demo/run.js';
-import type { DemoSettings } from '../src/demo/settings.js';
+import { DEMO_RUNS, slug, type DemoSettings } from '../src/demo/settings.js';
 import { decodeImage } from '../src/io/index.js';
 
 const TINY: DemoSettings = {
@@ -18,7 +18,7 @@ const labelFiles = (root: string) => {
   return fs.readdirSync(dir).flatMap((c) => fs.readdirSync(path.join(dir, c)).filter((f) => f.endsWith('_labelIds.png')).sort().map((f) => path.join(dir, c, f)));
 };
 
-test('the demo synthesises, tunes, re-renders the source, trains two runs and reports their target scores', async () => {
+test('the demo synthesises, tunes, re-renders the source, trains its runs and reports their target scores', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shiftkit-demo-'));
   try {
     const report = await runDemo(TINY, { out, seed: 0 });
@@ -33,16 +33,17 @@ test('the demo synthesises, tunes, re-renders the source, trains two runs and re
 
     // The report's mIoU for each run is its last evaluation in metrics.jsonl.
     const html = fs.readFileSync(report, 'utf8');
-    for (const run of ['source-only', 'adapted']) {
-      const lines = fs.readFileSync(path.join(out, `seg-${run}`, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (const run of DEMO_RUNS) {
+      const lines = fs.readFileSync(path.join(out, `seg-${slug(run.name)}`, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const last = lines.filter((r) => r.split === 'eval').at(-1);
       assert.equal(last.step, TINY.segSteps);
-      assert.ok(html.includes(`<span>${run} mIoU</span><b>${(100 * last.mIoU).toFixed(1)}%</b>`), `${run}'s card`);
+      assert.ok(html.includes(`<span>${run.name} mIoU</span><b>${(100 * last.mIoU).toFixed(1)}%</b>`), `${run.name}'s card`);
     }
 
     // Predictions: image, ground truth and one overlay per run, one row per validation image.
     const grid = await decodeImage(path.join(out, 'predictions.png'));
-    assert.ok(grid.width >= 4 * TINY.size[1] && grid.width < 5 * TINY.size[1], `width ${grid.width}`);
+    const cols = 2 + DEMO_RUNS.length;
+    assert.ok(grid.width >= cols * TINY.size[1] && grid.width < (cols + 1) * TINY.size[1], `width ${grid.width}`);
     assert.ok(grid.height >= TINY.val * TINY.size[0] && grid.height < (TINY.val + 1) * TINY.size[0], `height ${grid.height}`);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -91,12 +91,14 @@ function curves(runs: DemoRun[]): string {
 }
 
 export function renderDemoReport(o: DemoOutcome): string {
-  const [first, second] = o.runs;
   const cards: [string, string][] = [
     ...o.runs.map((r): [string, string] => [`${r.name} mIoU`, `${pct(r.scores.mIoU)}%`]),
-    ...(second ? [['adaptation gain', `${(100 * ((second.scores.mIoU as number) - (first.scores.mIoU as number))).toFixed(1)} points`] as [string, string]] : []),
     ['wall time', `${(o.seconds / 60).toFixed(1)} min`],
   ];
+  const steps = o.runs.slice(1).map((r, i) => {
+    const d = 100 * ((r.scores.mIoU as number) - (o.runs[i].scores.mIoU as number));
+    return `${escapeHtml(r.name)} vs ${escapeHtml(o.runs[i].name)}: <b>${d >= 0 ? '+' : ''}${d.toFixed(1)}</b> points`;
+  });
   return htmlPage('ShiftKit demo', 'ShiftKit demo: synthetic streets to a shifted target', `demo · ${o.dir}`, `
 <div class="cards">${cards.map(([k, v]) => `<div class="card"><span>${escapeHtml(k)}</span><b>${escapeHtml(v)}</b></div>`).join('')}</div>
 <h2>1. Two domains</h2>
@@ -106,7 +108,8 @@ JPEG. The tuned source re-renders the source's scenes with the θ tuned below: s
 ${looks(o)}
 <h2>2. Tuning the renderer toward the target (render)</h2>
 ${tuning(o)}
-<h2>3. Segmentation on the target (seg), trained on the tuned source</h2>
+<h2>3. Segmentation on the target (seg)</h2>
+<p>Target mIoU, ${steps.join('; ')}.</p>
 ${scoreTable(o.runs)}
 ${curves(o.runs)}
 <h2>Target predictions</h2>

@@ -2,7 +2,8 @@
 //   data/            the synthetic benchmark (source: built-in θ; target: hidden θ* plus unmodelled effects)
 //   render-tune/     the renderer tuned toward the target's training images (render)
 //   data/tuned/      the source's scenes re-rendered with the tuned θ
-//   seg-source-only/ and seg-adapted/   segmentation trained on the tuned source, without and with adaptation (seg)
+//   seg-*/           segmentation trained source-only on the source with the initial θ and with the tuned θ, and
+//                    adapted to the unlabelled target on the tuned source (seg), each scored on the target
 //   predictions.png and report.html
 import path from 'node:path';
 import * as torch from '../torch/index.js';
@@ -13,10 +14,9 @@ import { sampleGrid } from '../methods/seg/train.js';
 import { loadModuleWeights } from '../run/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { renderDemoReport, type DemoRun } from './report.js';
-import { demoSegConfig, type DemoSettings, type SegArm } from './settings.js';
-import { renderSource, synthesise, trainSegRun, tuneRenderer } from './stages.js';
+import { DEMO_RUNS, demoSegConfig, slug, type DemoSettings, type SourcedArm } from './settings.js';
+import { benchmarkRoots, renderSource, synthesise, trainSegRun, tuneRenderer } from './stages.js';
 
-const DEMO_ARMS: SegArm[] = ['source-only', 'adapted'];
 
 const progressLine = (what: string, done: number, total: number) => process.stderr.write(`\r  ${what}: ${done}/${total}   `);
 
@@ -35,33 +35,33 @@ export async function runDemo(s: DemoSettings, o: { out: string; seed: number })
   const info = torch.buildInfo();
   console.log(`ShiftKit demo into ${o.out}: libtorch ${info.torchVersion}, ${torch.getNumThreads()} threads`);
   const data = path.join(o.out, 'data');
-  const target = path.join(data, 'target');
-  const tunedSource = path.join(data, 'tuned');
+  const roots = benchmarkRoots(data);
   const tuneRun = path.join(o.out, 'render-tune');
 
-  await stage(`[1/5] synthesising the benchmark: ${s.train}/${s.val} train/val images per domain at ${s.size.join('x')}`, async () => {
+  await stage(`[1/${3 + DEMO_RUNS.length}] synthesising the benchmark: ${s.train}/${s.val} train/val images per domain at ${s.size.join('x')}`, async () => {
     await synthesise(data, s, o.seed, progressLine);
     process.stderr.write('\n');
   });
-  const tuned = await stage(`[2/5] tuning the renderer toward the target images (render tune, up to ${s.tuneSteps} steps)`, async () => {
+  const tuned = await stage(`[2/${3 + DEMO_RUNS.length}] tuning the renderer toward the target images (render tune, up to ${s.tuneSteps} steps)`, async () => {
     const r = await tuneRenderer(data, tuneRun, s, o.seed);
     console.log(`  real-vs-rendered MMD ${r.initial.mmd.toFixed(3)} -> ${r.best.mmd.toFixed(3)} (best, step ${r.best.step})`);
     return r;
   });
-  await stage('[3/5] rendering the source training set with the tuned θ', async () => {
-    await renderSource(tuned.theta, tunedSource, s, o.seed, progressLine);
+  await stage(`[3/${3 + DEMO_RUNS.length}] rendering the source training set with the tuned θ`, async () => {
+    await renderSource(tuned.theta, roots.tuned, s, o.seed, progressLine);
     process.stderr.write('\n');
   });
   const runs: DemoRun[] = [];
-  for (const [i, arm] of DEMO_ARMS.entries()) {
-    const dir = path.join(o.out, `seg-${arm}`);
-    const scores = await stage(`[${4 + i}/5] training segmentation, ${arm} (${s.segSteps} steps)`,
-      () => trainSegRun(demoSegConfig(s, { source: tunedSource, target, arm, seed: o.seed }), dir));
-    runs.push({ name: arm, dir, scores });
+  const configOf = (r: SourcedArm) => demoSegConfig(s, { source: roots[r.source], target: roots.target, arm: r.seg, seed: o.seed });
+  for (const [i, r] of DEMO_RUNS.entries()) {
+    const dir = path.join(o.out, `seg-${slug(r.name)}`);
+    const scores = await stage(`[${4 + i}/${3 + DEMO_RUNS.length}] training segmentation, ${r.name} (${s.segSteps} steps)`,
+      () => trainSegRun(configOf(r), dir));
+    runs.push({ name: r.name, dir, scores });
   }
 
   const predictions = path.join(o.out, 'predictions.png');
-  const c = demoSegConfig(s, { source: tunedSource, target, arm: 'adapted', seed: o.seed });
+  const c = configOf(DEMO_RUNS[0]);
   const nets = runs.map((r) => {
     const net = buildSegNet(c);
     loadModuleWeights(r.dir, { [c.eval.model]: net });
@@ -75,7 +75,7 @@ export async function runDemo(s: DemoSettings, o: { out: string; seed: number })
   }
 
   const report = path.join(o.out, 'report.html');
-  writeFileAtomic(report, renderDemoReport({ dir: o.out, settings: s, seconds: (Date.now() - start) / 1000, data, tunedSource, tuneRun, runs, predictions }));
+  writeFileAtomic(report, renderDemoReport({ dir: o.out, settings: s, seconds: (Date.now() - start) / 1000, data, tunedSource: roots.tuned, tuneRun, runs, predictions }));
   console.log(`\ntarget mIoU: ${runs.map((r) => `${r.name} ${(100 * (r.scores.mIoU as number)).toFixed(1)}%`).join(', ')}`
     + ` (${((Date.now() - start) / 60000).toFixed(1)} min)\nreport: ${report}`);
   return report;

@@ -37,6 +37,19 @@ export const SEG_ARMS = {
 
 export type SegArm = keyof typeof SEG_ARMS;
 
+/** A training run of the comparison: an arm, trained on the source rendered with the initial or the tuned θ. */
+export interface SourcedArm { name: string; seg: SegArm; source: 'initial' | 'tuned' }
+
+/** A folder name from a run's name: 'adapted, tuned θ' -> 'adapted-tuned'. */
+export const slug = (name: string): string => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+
+/** The demo's runs: what render tuning buys (first two), then what adaptation adds on top (last two). */
+export const DEMO_RUNS: SourcedArm[] = [
+  { name: 'source-only, initial θ', seg: 'source-only', source: 'initial' },
+  { name: 'source-only, tuned θ', seg: 'source-only', source: 'tuned' },
+  { name: 'adapted, tuned θ', seg: 'adapted', source: 'tuned' },
+];
+
 /** The renderer tuning toward the target's training images. */
 export function demoRenderConfig(s: DemoSettings, realFolder: string, seed: number): RenderConfig {
   return validateConfig(renderConfigSchema, {

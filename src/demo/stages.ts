@@ -41,6 +41,11 @@ export async function renderSource(thetaFile: string, out: string, s: DemoSettin
   }
 }
 
+/** Where `shiftkit data synth` into `dataDir` and renderSource put each domain. */
+export function benchmarkRoots(dataDir: string): { initial: string; tuned: string; target: string } {
+  return { initial: path.join(dataDir, 'source'), tuned: path.join(dataDir, 'tuned'), target: path.join(dataDir, 'target') };
+}
+
 /** The last evaluation of a run: scores on the target's val split after the last step. */
 export function finalScores(runDir: string): MetricRecord {
   const run = RunDir.open(runDir);
