@@ -9,6 +9,9 @@ import type { Tensor } from '../src/torch/index.js';
 import { castCameraRays, castShadowRays, type ShadowSurface } from '../src/render/raycast.js';
 import { lightFrame } from '../src/render/shadow_culling.js';
 import { cameraRayAxes, tileGrid } from '../src/render/tiles.js';
+import { RenderParams } from '../src/render/params.js';
+import { render } from '../src/render/render.js';
+import { streetScene } from '../src/render/scenes/street.js';
 import type { Vec3 } from '../src/render/math.js';
 
 const PLANE = 0, BOX = 1, QUADRIC = 2, CYLINDER = 3;
@@ -120,6 +123,75 @@ test('camera rays in float32 agree with the closed form to float precision', () 
   torch.scope(() => {
     const c: Vec3 = [0.3, -0.2, 4];
     expectRays(cast([shape(QUADRIC, c, [1.2, 1.2, 1.2])], 0.05, 'float32'), (x, y) => ellipsoidT(x, y, c, [1.2, 1.2, 1.2]), 0, 1e-5);
+  });
+});
+
+/** A primitive from its rows of M (orthogonal, each the local axis over its half-extent), centred at `c`. */
+function fromRows(kernel: number, c: Vec3, rows: [Vec3, Vec3, Vec3]): Prim {
+  const o = rows.map((r) => -(r[0] * c[0] + r[1] * c[1] + r[2] * c[2]));
+  // A = M^-1: column j of A is row j of M over its squared length.
+  const A = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => rows[j][i] / (rows[j][0] ** 2 + rows[j][1] ** 2 + rows[j][2] ** 2)));
+  return { kernel, geo: [...rows.flat(), ...o], outline: [...A, ...c, 1, 1, kernel === PLANE ? 0 : 1] };
+}
+
+/** Nearest entry beyond `near` of the ray (x, y, 1) into |M (p - c)| <= 1 per row (slab by slab), or null. */
+function parallelepipedT(rows: Vec3[], c: Vec3, x: number, y: number, near = 0.05): number | null {
+  let lo = -Infinity, hi = Infinity;
+  for (const r of rows) {
+    const slope = r[0] * x + r[1] * y + r[2], at0 = -(r[0] * c[0] + r[1] * c[1] + r[2] * c[2]);
+    if (slope === 0) {
+      if (Math.abs(at0) > 1) return null;
+      continue;
+    }
+    lo = Math.max(lo, Math.min((-1 - at0) / slope, (1 - at0) / slope));
+    hi = Math.min(hi, Math.max((-1 - at0) / slope, (1 - at0) / slope));
+  }
+  return lo <= hi && lo > near ? lo : null;
+}
+
+test('camera rays parallel to a box face or a plane (a direction component that rounds to exactly 0) hit or miss, never NaN', () => {
+  torch.scope(() => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      // Local z = (0, 1, -y1) is square to the rays of the second row (x, y1, 1): their local direction's z is
+      // x 0 + (-y1 + TINY) + y1 1, which rounds to exactly 0 (TINY is lost next to y1). The box is 10 wide, its
+      // front face (local y = -1) is square to (0, y1, 1) at depth D - 1 / (1 + y1^2) along those rays, and its
+      // middle sits h off their line across z, where its half-thickness is 1 / |(0, 1, -y1)|.
+      const y1 = dtype === 'float32' ? Math.fround(Y[1]) : Y[1], D = 6, k = 1 / (1 + y1 * y1);
+      assert.equal(X[0] * 0 + (-y1 + 1e-30) + y1 * 1, 0, 'the direction rounds to 0');
+      const centre = (h: number): Vec3 => [0, D * y1 + h * k, D - h * y1 * k];
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      const finite = (got: ReturnType<typeof cast>, what: string) =>
+        assert.ok(got.depth.every(Number.isFinite), `${dtype} ${what}: depths ${got.depth}`);
+      const rows: [Vec3, Vec3, Vec3] = [[0.2, 0, 0], [0, y1, 1], [0, 1, -y1]];
+      for (const h of [0.5, -0.5]) {
+        // Inside the slab the parallel rays enter through the front face.
+        const got = cast([fromRows(BOX, centre(h), rows)], 0.05, dtype);
+        finite(got, `box h=${h}`);
+        expectRays(got, (x, y) => (y === Y[1] ? D - k : parallelepipedT(rows, centre(h), x, y)), 0, tol);
+      }
+      const outside = cast([fromRows(BOX, centre(2), rows)], 0.05, dtype);
+      finite(outside, 'box h=2');
+      assert.deepEqual(outside.hit, Array(8).fill(0), 'a box beside the parallel rays is missed');
+      // A plane 100 x 100 with that normal: the parallel rays never meet it; the first row's meet it where their
+      // local z, t (y - y1) - h, is 0, if that is ahead.
+      const planeRows: [Vec3, Vec3, Vec3] = [[0.02, 0, 0], [0, y1 / 50, 1 / 50], [0, 1, -y1]];
+      const ahead = cast([fromRows(PLANE, centre(-0.5), planeRows)], 0.05, dtype);
+      finite(ahead, 'plane h=-0.5');
+      expectRays(ahead, (x, y) => (y === Y[1] ? null : -0.5 / (y - y1)), 0, tol);
+      const behind = cast([fromRows(PLANE, centre(0.5), planeRows)], 0.05, dtype);
+      finite(behind, 'plane h=0.5');
+      assert.deepEqual(behind.hit, Array(8).fill(0), 'a plane met only behind the camera is missed');
+    }
+  });
+});
+
+test('street scene 940928642, whose ray (35, 12) is parallel to a box face in float32, renders finite depth, normals and colour', () => {
+  torch.scope(() => {
+    const out = render([streetScene(940928642, { width: 64, height: 32 })], RenderParams.defaults('street'));
+    for (const [name, t] of Object.entries({ depth: out.depth, normals: out.normals, rgb: out.rgb })) {
+      const bad = [...t.toTypedArray()].filter((v) => !Number.isFinite(v)).length;
+      assert.equal(bad, 0, `${name}: ${bad} values are not finite`);
+    }
   });
 });
 

@@ -5,7 +5,8 @@
 // The arithmetic is the tensor formulas it replaced, operation by operation and in the render dtype (float32 or
 // float64), so renders stayed the same: a fused multiply-add exactly where the tensor code had addcmul (whose
 // vectorised CPU kernel fuses; measured) and nowhere else (binding.gyp sets -ffp-contract=off), minimum/maximum/
-// relu let NaN through as ATen's do, sign(NaN) is 0, and a miss is t + fails x MISS, compared with MISS / 2.
+// relu let NaN through as ATen's do, sign(NaN) is 0, and a miss is t + fails x MISS, compared with MISS / 2. It
+// departs from them only for a ray parallel to a face (towardsFace), where they gave NaN or an infinite depth.
 // Arguments are validated in TypeScript; the checks here only guard memory safety.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -22,7 +23,9 @@ namespace shiftkit {
 namespace {
 
 constexpr double kMiss = 1e30;  // src/render/raycast.ts MISS
-// Added to local ray directions, so that a ray parallel to a slab or an axis gives huge finite parameters.
+// Added to local ray directions, so that a ray parallel to a slab or an axis gives huge finite parameters. Rounding
+// absorbs it where a component sums terms that cancel to exactly 0, so the slabs and the plane also take the
+// reciprocal through towardsFace.
 constexpr double kTiny = 1e-30;
 constexpr int64_t kGeoWidth = 12;  // compile.ts GEO: M (row-major, 9), then the camera centre in the local frame (3)
 enum Kernel { kPlane = 0, kBox = 1, kQuadric = 2, kCylinder = 3 };  // compile.ts KERNELS
@@ -48,16 +51,23 @@ template <typename T> RAY_INLINE T affine(T c, const T* mRow, const T* v) {
 
 // Entry parameter of the ray o + t d into each unit shape in its local frame; >= MISS / 2 for no hit beyond tmin.
 
+// 1 / d for the component d of a ray's local direction across the plane x = 0, where the ray is at x = o. A ray
+// parallel to it (|d| <= kTiny) is taken to move towards it by kTiny: 1 / 0 would make the slab's o / d + |1 / d|
+// inf - inf = NaN, and a huge negative plane parameter would spoil the miss encoding t + fails x MISS.
+template <typename T> RAY_INLINE T towardsFace(T d, T o) {
+  return T(1) / (std::abs(d) <= T(kTiny) ? std::copysign(T(kTiny), -o) : d);
+}
+
 // The plane z = 0 within |x|, |y| <= 1.
 template <typename T> RAY_INLINE T plane(const T* o, const T* d, T tmin) {
-  T t = (T(1) / d[2]) * (-o[2]);
+  T t = towardsFace(d[2], o[2]) * (-o[2]);
   T x = std::abs(t * d[0] + o[0]), y = std::abs(t * d[1] + o[1]);
   return t + fails(minimum(minimum(T(1) - x, T(1) - y), t - tmin)) * T(kMiss);
 }
 
 // The slab |x| <= 1 along one axis: the ray is inside it for t in [-negEntry, exit].
 template <typename T> RAY_INLINE void slab(T o, T d, T& negEntry, T& exit) {
-  T inv = T(1) / d;
+  T inv = towardsFace(d, o);
   T a = o * inv, b = std::abs(inv);
   negEntry = a + b;
   exit = b - a;
