@@ -95,3 +95,18 @@ test('report.html renders in headless Chromium: curves, table rows and images, a
   assert.ok(variance > 100, `page looks blank (luminance variance ${variance.toFixed(1)})`);
   assert.ok(blue > 300 && orange > 300, `curve pixels: ${blue} blue, ${orange} orange`);
 });
+
+test('a legend too wide to sit beside the title gets its own row, its entries side by side inside the chart', () => {
+  const names = ['source-only, initial θ', 'source-only, tuned θ', 'adapted, tuned θ'];
+  const svg = lineChart('target mIoU (val)', names.map((name) => ({ name, color: '#000', points: [[0, 1], [1, 2]] })));
+  const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.equal(rects.length, 3);
+  assert.ok(rects.every(([, y]) => y > 20), 'below the title (baseline 20)');
+  const labels = [...svg.matchAll(/<text class="legend" x="([\d.]+)"[^>]*>([^<]+)</g)].map((m) => [Number(m[1]), m[2]] as const);
+  for (let i = 0; i + 1 < labels.length; i++) {
+    assert.ok(labels[i][0] + 6 * labels[i][1].length < rects[i + 1][0], `'${labels[i][1]}' ends before the next entry`);
+  }
+  assert.ok(rects[0][0] >= 0 && labels[2][0] + 6 * labels[2][1].length <= 520, 'inside the chart');
+  const one = lineChart('loss', [{ name: 'a', color: '#000', points: [[0, 1]] }, { name: 'b', color: '#111', points: [[0, 2]] }]);
+  assert.ok([...one.matchAll(/<rect x="[\d.]+" y="([\d.]+)"/g)].every((m) => Number(m[1]) < 20), 'short legends stay beside the title');
+});

@@ -29,8 +29,17 @@ function thin(points: [number, number | null][], max: number): [number, number |
   return out;
 }
 
+// Estimated text widths (px) of the title (13 px, bold) and legend labels (11 px), for laying out the legend.
+const titleWidth = (s: string): number => 7.5 * s.length;
+const legendWidth = (s: string): number => 22 + 6.5 * s.length;
+
 export function lineChart(title: string, series: Series[], width = 520, height = 260): string {
-  const m = { left: 58, right: 16, top: 34, bottom: 36 };
+  // The legend (for two or more series) sits right-aligned beside the title when it fits there, else on a row
+  // of its own under it.
+  const legend = series.length > 1 ? series.map((s) => legendWidth(s.name)) : [];
+  const besideTitle = legend.length === 0 || legend.reduce((a, b) => a + b, 0) <= width - 16 - (58 + titleWidth(title) + 24);
+  const m = { left: 58, right: 16, top: besideTitle ? 34 : 50, bottom: 36 };
+  const legendY = besideTitle ? 12 : 30;
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const all = series.map((s) => ({ ...s, points: thin(s.points, 800) }));
@@ -71,9 +80,10 @@ export function lineChart(title: string, series: Series[], width = 520, height =
     if (s.points.length <= 30) {
       for (const [x, y] of s.points) if (y !== null && Number.isFinite(y)) parts.push(`<circle cx="${r(X(x))}" cy="${r(Y(y))}" r="2.5" fill="${s.color}"/>`);
     }
-    if (all.length > 1) {
-      const lx = width - m.right - 90 * (all.length - i);
-      parts.push(`<rect x="${lx}" y="12" width="12" height="3" fill="${s.color}"/><text class="legend" x="${lx + 16}" y="17">${escapeHtml(s.name)}</text>`);
+    if (legend.length > 0) {
+      const lx = r(width - m.right - legend.slice(i).reduce((a, b) => a + b, 0));
+      parts.push(`<rect x="${lx}" y="${legendY}" width="12" height="3" fill="${s.color}"/>`
+        + `<text class="legend" x="${r(Number(lx) + 16)}" y="${legendY + 5}">${escapeHtml(s.name)}</text>`);
     }
   });
   parts.push('</svg>');
