@@ -6,9 +6,10 @@ import path from 'node:path';
 import { HIDDEN_THETA } from '../methods/render/synth.js';
 import { TUNE_FILES } from '../methods/render/tune.js';
 import { htmlPage } from '../run/report.js';
-import { RunDir, type MetricRecord } from '../run/index.js';
+import type { MetricRecord } from '../run/index.js';
 import { escapeHtml, lineChart, type Series } from '../run/svg_chart.js';
 import type { DemoSettings } from './settings.js';
+import { readRunMetrics } from './stages.js';
 
 export interface DemoRun { name: string; dir: string; scores: MetricRecord }
 
@@ -74,14 +75,7 @@ ${classes.map((k) => row(`IoU ${k.slice(4)} (%)`, k)).join('')}</tbody></table>`
 }
 
 function curves(runs: DemoRun[]): string {
-  const records = runs.map((r) => {
-    const run = RunDir.open(r.dir);
-    try {
-      return run.readMetrics();
-    } finally {
-      run.close();
-    }
-  });
+  const records = runs.map((r) => readRunMetrics(r.dir));
   const series = (split: string, name: string): Series[] => runs.map((r, i) => ({
     name: r.name, color: COLORS[i % COLORS.length],
     points: records[i].filter((m) => m.split === split && typeof m[name] === 'number').map((m) => [m.step, m[name] as number]),

@@ -46,16 +46,21 @@ export function benchmarkRoots(dataDir: string): { initial: string; tuned: strin
   return { initial: path.join(dataDir, 'source'), tuned: path.join(dataDir, 'tuned'), target: path.join(dataDir, 'target') };
 }
 
-/** The last evaluation of a run: scores on the target's val split after the last step. */
-export function finalScores(runDir: string): MetricRecord {
+/** A finished run's metrics.jsonl records. */
+export function readRunMetrics(runDir: string): MetricRecord[] {
   const run = RunDir.open(runDir);
   try {
-    const last = run.readMetrics().filter((r) => r.split === 'eval').at(-1);
-    if (!last) throw new Error(`${runDir}: no evaluation was logged`);
-    return last;
+    return run.readMetrics();
   } finally {
     run.close();
   }
+}
+
+/** The last evaluation of a run: scores on the target's val split after the last step. */
+export function finalScores(runDir: string): MetricRecord {
+  const last = readRunMetrics(runDir).filter((r) => r.split === 'eval').at(-1);
+  if (!last) throw new Error(`${runDir}: no evaluation was logged`);
+  return last;
 }
 
 /** Trains one segmentation run into runDir and returns its final scores. */
